@@ -1,0 +1,5 @@
+package io.vllmoperator;
+
+public class VllmOperatorMain {
+  public static void main(String[] args) {}
+}

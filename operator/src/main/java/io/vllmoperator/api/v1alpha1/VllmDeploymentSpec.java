@@ -1,0 +1,158 @@
+package io.vllmoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import io.vllmoperator.api.v1alpha1.spec.EngineSpec;
+import io.vllmoperator.api.v1alpha1.spec.GpuSpec;
+import io.vllmoperator.api.v1alpha1.spec.ModelSpec;
+import io.vllmoperator.api.v1alpha1.spec.MonitoringSpec;
+import io.vllmoperator.api.v1alpha1.spec.RolloutSpec;
+import io.vllmoperator.api.v1alpha1.spec.SchedulingSpec;
+import io.vllmoperator.api.v1alpha1.spec.ServiceSpec;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.engine.tensorParallelSize) || self.engine.tensorParallelSize *"
+            + " self.engine.pipelineParallelSize == self.gpu.count",
+    message =
+        "spec.engine.tensorParallelSize * spec.engine.pipelineParallelSize must equal"
+            + " spec.gpu.count",
+    fieldPath = ".engine.tensorParallelSize")
+@ValidationRule(
+    value = "self.gpu.count % self.engine.pipelineParallelSize == 0",
+    message = "spec.gpu.count must be a multiple of spec.engine.pipelineParallelSize",
+    fieldPath = ".engine.pipelineParallelSize")
+public class VllmDeploymentSpec {
+  /** The image the operator pins when spec.image is not set. */
+  public static final String DEFAULT_IMAGE = "vllm/vllm-openai:v0.11.0";
+
+  @Required
+  @JsonPropertyDescription("The model to serve: a Hugging Face repo id or a path in the cache.")
+  private ModelSpec model;
+
+  @Default(DEFAULT_IMAGE)
+  @JsonPropertyDescription(
+      "Container image of the vLLM OpenAI-compatible server. Its entrypoint must be `vllm serve`.")
+  private String image;
+
+  @SpecReplicas
+  @Default("1")
+  @Min(0)
+  @JsonPropertyDescription(
+      "Number of model server pods. Also settable through the scale subresource.")
+  private Integer replicas;
+
+  @Default("{}")
+  @JsonPropertyDescription("GPUs per pod and the GPU model to schedule on.")
+  private GpuSpec gpu;
+
+  @Default("{}")
+  @JsonPropertyDescription("vLLM engine settings, passed to `vllm serve` as flags.")
+  private EngineSpec engine;
+
+  @JsonPropertyDescription(
+      "CPU and memory requests and limits of the vLLM container. GPU limits come from spec.gpu.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("Extra scheduling constraints for the pods.")
+  private SchedulingSpec scheduling;
+
+  @Default("{}")
+  @JsonPropertyDescription("How changes to the model or image are rolled out, and rolled back.")
+  private RolloutSpec rollout;
+
+  @Default("{}")
+  @JsonPropertyDescription("The Service in front of the pods.")
+  private ServiceSpec service;
+
+  @Default("{}")
+  @JsonPropertyDescription("Metrics scraping, alerts, dashboards and log shipping.")
+  private MonitoringSpec monitoring;
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public ModelSpec getModel() {
+    return model;
+  }
+
+  public void setModel(ModelSpec model) {
+    this.model = model;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public GpuSpec getGpu() {
+    return gpu;
+  }
+
+  public void setGpu(GpuSpec gpu) {
+    this.gpu = gpu;
+  }
+
+  public EngineSpec getEngine() {
+    return engine;
+  }
+
+  public void setEngine(EngineSpec engine) {
+    this.engine = engine;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public SchedulingSpec getScheduling() {
+    return scheduling;
+  }
+
+  public void setScheduling(SchedulingSpec scheduling) {
+    this.scheduling = scheduling;
+  }
+
+  public RolloutSpec getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutSpec rollout) {
+    this.rollout = rollout;
+  }
+
+  public ServiceSpec getService() {
+    return service;
+  }
+
+  public void setService(ServiceSpec service) {
+    this.service = service;
+  }
+
+  public MonitoringSpec getMonitoring() {
+    return monitoring;
+  }
+
+  public void setMonitoring(MonitoringSpec monitoring) {
+    this.monitoring = monitoring;
+  }
+}

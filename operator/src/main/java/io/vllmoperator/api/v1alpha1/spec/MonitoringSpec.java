@@ -1,0 +1,70 @@
+package io.vllmoperator.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import java.util.Map;
+
+/** Metrics scraping, alerts, dashboards and log shipping. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class MonitoringSpec {
+  @JsonPropertyDescription(
+      "Labels added to the ServiceMonitor and PrometheusRule, so Prometheus selects them (e.g. release: kube-prometheus-stack).")
+  private Map<String, String> labels;
+
+  @Default("{}")
+  @JsonPropertyDescription("Scraping.")
+  private ServiceMonitorSpec serviceMonitor;
+
+  @Default("{}")
+  @JsonPropertyDescription("Alerts.")
+  private AlertsSpec alerts;
+
+  @Default("{}")
+  @JsonPropertyDescription("Dashboards.")
+  private DashboardsSpec dashboards;
+
+  @Default("{}")
+  @JsonPropertyDescription("Log shipping.")
+  private LogsSpec logs;
+
+  public Map<String, String> getLabels() {
+    return labels;
+  }
+
+  public void setLabels(Map<String, String> labels) {
+    this.labels = labels;
+  }
+
+  public ServiceMonitorSpec getServiceMonitor() {
+    return serviceMonitor;
+  }
+
+  public void setServiceMonitor(ServiceMonitorSpec serviceMonitor) {
+    this.serviceMonitor = serviceMonitor;
+  }
+
+  public AlertsSpec getAlerts() {
+    return alerts;
+  }
+
+  public void setAlerts(AlertsSpec alerts) {
+    this.alerts = alerts;
+  }
+
+  public DashboardsSpec getDashboards() {
+    return dashboards;
+  }
+
+  public void setDashboards(DashboardsSpec dashboards) {
+    this.dashboards = dashboards;
+  }
+
+  public LogsSpec getLogs() {
+    return logs;
+  }
+
+  public void setLogs(LogsSpec logs) {
+    this.logs = logs;
+  }
+}

@@ -1,0 +1,28 @@
+package io.vllmoperator.api.v1alpha1.status;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Lifecycle phase of a VllmDeployment. */
+public enum Phase {
+  @JsonProperty("Pending")
+  PENDING,
+  @JsonProperty("Progressing")
+  PROGRESSING,
+  @JsonProperty("Ready")
+  READY,
+  @JsonProperty("Degraded")
+  DEGRADED,
+  @JsonProperty("RollingBack")
+  ROLLING_BACK,
+  @JsonProperty("Failed")
+  FAILED;
+
+  /** The value as written in the spec. */
+  public String value() {
+    try {
+      return getClass().getField(name()).getAnnotation(JsonProperty.class).value();
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
