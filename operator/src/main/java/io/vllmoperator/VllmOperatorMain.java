@@ -1,5 +1,32 @@
 package io.vllmoperator;
 
-public class VllmOperatorMain {
-  public static void main(String[] args) {}
+import io.vllmoperator.cli.CrdCommand;
+import io.vllmoperator.cli.RenderCommand;
+import io.vllmoperator.cli.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single jar's entry point: run, render, crd. */
+@Command(
+    name = "vllm-operator",
+    mixinStandardHelpOptions = true,
+    version = "vllm-operator 0.1.0",
+    description = "Kubernetes operator for vLLM model servers.",
+    subcommands = {
+      RunCommand.class,
+      RenderCommand.class,
+      CrdCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public class VllmOperatorMain implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new VllmOperatorMain()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
 }

@@ -1,0 +1,42 @@
+package io.vllmoperator.cli;
+
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vllmoperator.reconciler.VllmDeploymentReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the operator against the cluster of the current kubeconfig or service account. */
+@Command(name = "run", description = "Run the operator (kubeconfig or in-cluster config).")
+public class RunCommand implements Callable<Integer> {
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Override
+  public Integer call() throws Exception {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var operator =
+        new Operator(
+            o ->
+                o.withMetrics(
+                        MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                            .build())
+                    .withStopOnInformerErrorDuringStartup(false));
+    operator.register(new VllmDeploymentReconciler(Clock.systemUTC()));
+    try (var http = OperatorHttpServer.start(httpPort, operator, registry)) {
+      operator.installShutdownHook(Duration.ofSeconds(10));
+      operator.start();
+      new CountDownLatch(1).await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,117 @@
+package io.vllmoperator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import io.vllmoperator.dependent.DeploymentDependentResource;
+import io.vllmoperator.dependent.ModelCachePvcDependentResource;
+import io.vllmoperator.dependent.ServiceDependentResource;
+import io.vllmoperator.status.Conditions;
+import io.vllmoperator.status.EventRecorder;
+import io.vllmoperator.status.StatusEvents;
+import io.vllmoperator.status.VllmStatusAggregator;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Objects;
+
+/** Thin: the workflow applies the dependents; this only turns what it observes into status. */
+@Workflow(
+    dependents = {
+      @Dependent(
+          name = "model-cache",
+          type = ModelCachePvcDependentResource.class,
+          reconcilePrecondition = ModelCachePvcDependentResource.CacheSizeRequested.class),
+      @Dependent(name = "deployment", type = DeploymentDependentResource.class),
+      @Dependent(name = "service", type = ServiceDependentResource.class)
+    })
+@ControllerConfiguration(
+    name = "vllmdeployment",
+    fieldManager = VllmDeploymentReconciler.FIELD_MANAGER)
+public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
+  /** Stable server-side apply field manager: changing it would orphan managed fields. */
+  public static final String FIELD_MANAGER = "vllm-operator";
+
+  private static final int MAX_ERROR_MESSAGE = 400;
+
+  private final Clock clock;
+
+  public VllmDeploymentReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<VllmDeployment> reconcile(
+      VllmDeployment vllm, Context<VllmDeployment> context) {
+    var now = clock.instant();
+    VllmDeploymentStatus status =
+        new VllmStatusAggregator(now)
+            .aggregate(vllm, context.getSecondaryResource(Deployment.class));
+    if (sameStatus(vllm.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    var recorder = new EventRecorder(context.getClient());
+    StatusEvents.between(vllm.getStatus(), status).forEach(e -> recorder.record(vllm, e, now));
+    return UpdateControl.patchStatus(withStatus(vllm, status));
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<VllmDeployment> updateErrorStatus(
+      VllmDeployment vllm, Context<VllmDeployment> context, Exception error) {
+    VllmDeploymentStatus status =
+        vllm.getStatus() == null ? new VllmDeploymentStatus() : copy(vllm.getStatus());
+    var conditions = new ArrayList<>(status.getConditions());
+    conditions.removeIf(c -> Conditions.DEGRADED.equals(c.getType()));
+    conditions.add(
+        Conditions.of(
+            Conditions.DEGRADED,
+            true,
+            "ReconcileError",
+            truncate(Objects.toString(error.getMessage(), error.getClass().getSimpleName())),
+            vllm.getMetadata().getGeneration(),
+            status.getConditions(),
+            clock.instant()));
+    status.setConditions(conditions);
+    if (sameStatus(vllm.getStatus(), status)) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    return ErrorStatusUpdateControl.patchStatus(withStatus(vllm, status));
+  }
+
+  /** Status patches carry only name, namespace and status, as server-side apply expects. */
+  private static VllmDeployment withStatus(VllmDeployment vllm, VllmDeploymentStatus status) {
+    VllmDeployment fresh = new VllmDeployment();
+    fresh.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(vllm.getMetadata().getName())
+            .withNamespace(vllm.getMetadata().getNamespace())
+            .build());
+    fresh.setStatus(status);
+    return fresh;
+  }
+
+  static boolean sameStatus(VllmDeploymentStatus current, VllmDeploymentStatus next) {
+    return current != null
+        && Serialization.jsonMapper()
+            .valueToTree(current)
+            .equals(Serialization.jsonMapper().valueToTree(next));
+  }
+
+  private static VllmDeploymentStatus copy(VllmDeploymentStatus status) {
+    return Serialization.jsonMapper().convertValue(status, VllmDeploymentStatus.class);
+  }
+
+  private static String truncate(String message) {
+    return message.length() <= MAX_ERROR_MESSAGE
+        ? message
+        : message.substring(0, MAX_ERROR_MESSAGE) + "...";
+  }
+}

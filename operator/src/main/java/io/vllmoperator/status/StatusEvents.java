@@ -1,0 +1,52 @@
+package io.vllmoperator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The Kubernetes Events a status change deserves: one per phase change or condition flip. */
+public final class StatusEvents {
+  /** An Event to record: Normal or Warning, a CamelCase reason, a sentence. */
+  public record StatusEvent(String type, String reason, String message) {}
+
+  private StatusEvents() {}
+
+  public static List<StatusEvent> between(VllmDeploymentStatus before, VllmDeploymentStatus after) {
+    List<StatusEvent> events = new ArrayList<>();
+    var oldPhase = before == null ? null : before.getPhase();
+    if (after.getPhase() != oldPhase) {
+      boolean bad =
+          switch (after.getPhase()) {
+            case DEGRADED, FAILED, ROLLING_BACK -> true;
+            default -> false;
+          };
+      events.add(
+          new StatusEvent(
+              bad ? "Warning" : "Normal",
+              "Phase" + after.getPhase().value(),
+              "phase "
+                  + (oldPhase == null ? "(none)" : oldPhase.value())
+                  + " -> "
+                  + after.getPhase().value()
+                  + ": "
+                  + explanation(after)));
+    }
+    return events;
+  }
+
+  private static String explanation(VllmDeploymentStatus status) {
+    List<String> parts = new ArrayList<>();
+    for (Condition condition : status.getConditions()) {
+      boolean interesting =
+          "True".equals(condition.getStatus())
+              && !Objects.equals(condition.getType(), Conditions.AVAILABLE);
+      if (interesting || Conditions.AVAILABLE.equals(condition.getType())) {
+        parts.add(
+            condition.getType() + "=" + condition.getStatus() + " (" + condition.getReason() + ")");
+      }
+    }
+    return String.join(", ", parts) + "; ready " + status.getReady();
+  }
+}

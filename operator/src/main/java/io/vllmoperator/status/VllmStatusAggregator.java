@@ -1,0 +1,230 @@
+package io.vllmoperator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import io.vllmoperator.api.v1alpha1.status.Phase;
+import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
+import io.vllmoperator.desired.Labels;
+import io.vllmoperator.desired.Names;
+import io.vllmoperator.desired.VllmPodTemplate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds the whole status afresh from what is observed; never patches pieces of the old one. */
+public final class VllmStatusAggregator {
+  /** Deployment controller reasons (pkg/controller/deployment/util). */
+  static final String NEW_RS_AVAILABLE = "NewReplicaSetAvailable";
+
+  static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+
+  private final Instant now;
+
+  public VllmStatusAggregator(Instant now) {
+    this.now = now;
+  }
+
+  public VllmDeploymentStatus aggregate(VllmDeployment vllm, Optional<Deployment> deployment) {
+    VllmDeploymentStatus previous =
+        vllm.getStatus() == null ? new VllmDeploymentStatus() : vllm.getStatus();
+    Observed observed = Observed.of(vllm, deployment);
+    Long generation = vllm.getMetadata().getGeneration();
+    List<Condition> before = previous.getConditions();
+
+    VllmDeploymentStatus status = new VllmDeploymentStatus();
+    status.setObservedGeneration(generation);
+    status.setReplicas(observed.replicas);
+    status.setReadyReplicas(observed.ready);
+    status.setUpdatedReplicas(observed.updated);
+    status.setReady(observed.ready + "/" + observed.desired);
+    status.setSelector(Labels.selectorString(vllm));
+    status.setEndpoint(Names.endpoint(vllm));
+    Phase phase = observed.phase();
+    status.setPhase(phase);
+
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(available(observed, generation, before));
+    conditions.add(progressing(observed, phase, generation, before));
+    conditions.add(degraded(observed, phase, generation, before));
+    status.setConditions(conditions);
+    status.setRollout(rollout(observed, phase, previous.getRollout()));
+    return status;
+  }
+
+  private Condition available(Observed o, Long generation, List<Condition> before) {
+    if (o.desired == 0) {
+      return Conditions.of(
+          Conditions.AVAILABLE,
+          false,
+          "ScaledToZero",
+          "spec.replicas is 0",
+          generation,
+          before,
+          now);
+    }
+    boolean serving = o.ready > 0;
+    return Conditions.of(
+        Conditions.AVAILABLE,
+        serving,
+        serving ? "ReplicasReady" : "NoReplicaReady",
+        o.ready + "/" + o.desired + " replicas ready",
+        generation,
+        before,
+        now);
+  }
+
+  private Condition progressing(Observed o, Phase phase, Long generation, List<Condition> before) {
+    return switch (phase) {
+      case PENDING ->
+          Conditions.of(
+              Conditions.PROGRESSING,
+              true,
+              "Creating",
+              "creating the Deployment",
+              generation,
+              before,
+              now);
+      case PROGRESSING ->
+          Conditions.of(
+              Conditions.PROGRESSING,
+              true,
+              "RollingOut",
+              o.updated + "/" + o.desired + " replicas updated, " + o.ready + " ready",
+              generation,
+              before,
+              now);
+      case FAILED ->
+          Conditions.of(
+              Conditions.PROGRESSING,
+              false,
+              PROGRESS_DEADLINE_EXCEEDED,
+              o.deploymentMessage(),
+              generation,
+              before,
+              now);
+      default ->
+          Conditions.of(
+              Conditions.PROGRESSING,
+              false,
+              "RolloutComplete",
+              "all replicas run revision " + o.targetRevision,
+              generation,
+              before,
+              now);
+    };
+  }
+
+  private Condition degraded(Observed o, Phase phase, Long generation, List<Condition> before) {
+    return switch (phase) {
+      case FAILED ->
+          Conditions.of(
+              Conditions.DEGRADED,
+              true,
+              PROGRESS_DEADLINE_EXCEEDED,
+              o.deploymentMessage(),
+              generation,
+              before,
+              now);
+      case DEGRADED ->
+          Conditions.of(
+              Conditions.DEGRADED,
+              true,
+              "ReplicasUnavailable",
+              o.ready + "/" + o.desired + " replicas ready",
+              generation,
+              before,
+              now);
+      default ->
+          Conditions.of(Conditions.DEGRADED, false, "AsExpected", "", generation, before, now);
+    };
+  }
+
+  private static RolloutStatus rollout(Observed o, Phase phase, RolloutStatus previous) {
+    RolloutStatus rollout = new RolloutStatus();
+    rollout.setTargetRevision(o.targetRevision);
+    boolean complete = phase == Phase.READY || phase == Phase.DEGRADED;
+    String current = previous == null ? null : previous.getCurrentRevision();
+    rollout.setCurrentRevision(complete ? o.targetRevision : current);
+    String lastGood = previous == null ? null : previous.getLastGoodRevision();
+    rollout.setLastGoodRevision(phase == Phase.READY ? o.targetRevision : lastGood);
+    rollout.setFailedRevision(
+        phase == Phase.FAILED
+            ? o.targetRevision
+            : previous == null ? null : previous.getFailedRevision());
+    return rollout;
+  }
+
+  /** What the Deployment controller reports, reduced to what the phase depends on. */
+  private record Observed(
+      boolean exists,
+      int desired,
+      int replicas,
+      int ready,
+      int updated,
+      boolean generationObserved,
+      Optional<DeploymentCondition> progressing,
+      String targetRevision) {
+
+    static Observed of(VllmDeployment vllm, Optional<Deployment> deployment) {
+      int desired = vllm.getSpec().getReplicas();
+      if (deployment.isEmpty()) {
+        return new Observed(false, desired, 0, 0, 0, false, Optional.empty(), null);
+      }
+      Deployment d = deployment.get();
+      DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+      Optional<DeploymentCondition> progressing =
+          s.getConditions() == null
+              ? Optional.empty()
+              : s.getConditions().stream()
+                  .filter(c -> "Progressing".equals(c.getType()))
+                  .findFirst();
+      boolean generationObserved =
+          s.getObservedGeneration() != null
+              && s.getObservedGeneration() >= d.getMetadata().getGeneration();
+      var annotations = d.getSpec().getTemplate().getMetadata().getAnnotations();
+      String revision =
+          annotations == null ? null : annotations.get(VllmPodTemplate.REVISION_ANNOTATION);
+      return new Observed(
+          true,
+          desired,
+          zeroIfNull(s.getReplicas()),
+          zeroIfNull(s.getReadyReplicas()),
+          zeroIfNull(s.getUpdatedReplicas()),
+          generationObserved,
+          progressing,
+          revision);
+    }
+
+    Phase phase() {
+      if (!exists) {
+        return Phase.PENDING;
+      }
+      if (progressing.map(c -> PROGRESS_DEADLINE_EXCEEDED.equals(c.getReason())).orElse(false)) {
+        return Phase.FAILED;
+      }
+      boolean rolledOut =
+          generationObserved
+              && updated >= desired
+              && replicas <= desired
+              && (desired == 0
+                  || progressing.map(c -> NEW_RS_AVAILABLE.equals(c.getReason())).orElse(false));
+      if (!rolledOut) {
+        return Phase.PROGRESSING;
+      }
+      return ready >= desired ? Phase.READY : Phase.DEGRADED;
+    }
+
+    String deploymentMessage() {
+      return progressing.map(DeploymentCondition::getMessage).orElse("");
+    }
+
+    private static int zeroIfNull(Integer value) {
+      return value == null ? 0 : value;
+    }
+  }
+}

@@ -1,0 +1,372 @@
+package io.vllmoperator.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+/**
+ * Admits an object the way the apiextensions API server does for a CRD: prune nulls, apply schema
+ * defaults, check the structural schema, then evaluate the x-kubernetes-validations CEL rules. It
+ * reads the generated CRD only, so it cannot drift from what the cluster enforces.
+ */
+public final class SchemaValidator {
+  private static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "metadata");
+  private static final String SKIPPED_RULES =
+      "some validation rules were not checked because the object was invalid; correct the"
+          + " existing errors to complete validation";
+
+  private final JsonNode rootSchema;
+  private final CelRuleEvaluator cel = new CelRuleEvaluator();
+
+  public SchemaValidator(JsonNode rootSchema) {
+    this.rootSchema = rootSchema;
+  }
+
+  /** A defaulted copy of {@code object}, or the API server's refusal. */
+  public ObjectNode admit(ObjectNode object) {
+    ObjectNode copy = object.deepCopy();
+    pruneNulls(copy);
+    applyDefaults(copy, rootSchema);
+    List<FieldError> errors = new ArrayList<>();
+    checkSchema(copy, rootSchema, "", true, errors);
+    if (errors.stream().anyMatch(FieldError::blocking)) {
+      errors.add(FieldError.at("", "Invalid value: \"null\": " + SKIPPED_RULES));
+    } else {
+      checkRules(copy, rootSchema, "", errors);
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidResourceException(
+          copy.path("kind").asText("VllmDeployment"),
+          copy.path("metadata").path("name").asText(""),
+          errors);
+    }
+    return copy;
+  }
+
+  private static void pruneNulls(JsonNode node) {
+    if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        if (field.getValue().isNull()) {
+          fields.remove();
+        } else {
+          pruneNulls(field.getValue());
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(SchemaValidator::pruneNulls);
+    }
+  }
+
+  private static void applyDefaults(JsonNode node, JsonNode schema) {
+    if (node.isObject()) {
+      ObjectNode object = (ObjectNode) node;
+      schema
+          .path("properties")
+          .fields()
+          .forEachRemaining(
+              property -> {
+                JsonNode fallback = property.getValue().get("default");
+                if (!object.has(property.getKey()) && fallback != null) {
+                  object.set(property.getKey(), fallback.deepCopy());
+                }
+                if (object.has(property.getKey())) {
+                  applyDefaults(object.get(property.getKey()), property.getValue());
+                }
+              });
+      JsonNode valueSchema = schema.get("additionalProperties");
+      if (valueSchema != null && valueSchema.isObject()) {
+        object.forEach(value -> applyDefaults(value, valueSchema));
+      }
+    } else if (node.isArray() && schema.has("items")) {
+      node.forEach(item -> applyDefaults(item, schema.get("items")));
+    }
+  }
+
+  private void checkSchema(
+      JsonNode value, JsonNode schema, String path, boolean root, List<FieldError> errors) {
+    if (!checkType(value, schema, path, errors)) {
+      return;
+    }
+    checkEnum(value, schema, path, errors);
+    checkBounds(value, schema, path, errors);
+    if (value.isObject()) {
+      checkObject((ObjectNode) value, schema, path, root, errors);
+    } else if (value.isArray() && schema.has("items")) {
+      for (int i = 0; i < value.size(); i++) {
+        checkSchema(value.get(i), schema.get("items"), path + "[" + i + "]", false, errors);
+      }
+    }
+  }
+
+  private boolean checkType(JsonNode value, JsonNode schema, String path, List<FieldError> errors) {
+    if (schema.path("x-kubernetes-int-or-string").asBoolean(false)) {
+      if (value.isIntegralNumber() || value.isTextual()) {
+        return true;
+      }
+      errors.add(typeError(path, value, "integer or string"));
+      return false;
+    }
+    String type = schema.path("type").asText("");
+    boolean matches =
+        switch (type) {
+          case "object" -> value.isObject();
+          case "array" -> value.isArray();
+          case "string" -> value.isTextual();
+          case "integer" -> value.isIntegralNumber();
+          case "number" -> value.isNumber();
+          case "boolean" -> value.isBoolean();
+          default -> true;
+        };
+    if (!matches) {
+      errors.add(typeError(path, value, type));
+    }
+    return matches;
+  }
+
+  private static FieldError typeError(String path, JsonNode value, String type) {
+    String actual = jsonType(value);
+    return FieldError.blockingAt(
+        path,
+        "Invalid value: \""
+            + actual
+            + "\": "
+            + path
+            + " in body must be of type "
+            + type
+            + ": \""
+            + actual
+            + "\"");
+  }
+
+  private static void checkEnum(
+      JsonNode value, JsonNode schema, String path, List<FieldError> errors) {
+    JsonNode allowed = schema.get("enum");
+    if (allowed == null
+        || StreamSupport.stream(allowed.spliterator(), false).anyMatch(value::equals)) {
+      return;
+    }
+    String supported =
+        StreamSupport.stream(allowed.spliterator(), false)
+            .map(JsonNode::toString)
+            .collect(Collectors.joining(", "));
+    errors.add(
+        FieldError.blockingAt(
+            path, "Unsupported value: " + value + ": supported values: " + supported));
+  }
+
+  private static void checkBounds(
+      JsonNode value, JsonNode schema, String path, List<FieldError> errors) {
+    String invalid = "Invalid value: " + value + ": " + path + " in body ";
+    if (value.isNumber()) {
+      BigDecimal number = value.decimalValue();
+      if (schema.has("minimum")) {
+        BigDecimal min = schema.get("minimum").decimalValue();
+        boolean exclusive = schema.path("exclusiveMinimum").asBoolean(false);
+        if (exclusive ? number.compareTo(min) <= 0 : number.compareTo(min) < 0) {
+          errors.add(
+              FieldError.at(
+                  path,
+                  invalid
+                      + "should be greater than "
+                      + (exclusive ? "" : "or equal to ")
+                      + plain(min)));
+        }
+      }
+      if (schema.has("maximum")) {
+        BigDecimal max = schema.get("maximum").decimalValue();
+        boolean exclusive = schema.path("exclusiveMaximum").asBoolean(false);
+        if (exclusive ? number.compareTo(max) >= 0 : number.compareTo(max) > 0) {
+          errors.add(
+              FieldError.at(
+                  path,
+                  invalid
+                      + "should be less than "
+                      + (exclusive ? "" : "or equal to ")
+                      + plain(max)));
+        }
+      }
+    }
+    if (value.isTextual()) {
+      int length = value.asText().codePointCount(0, value.asText().length());
+      if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
+        errors.add(
+            FieldError.at(
+                path,
+                invalid + "should be at least " + schema.get("minLength").asInt() + " chars long"));
+      }
+      if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
+        errors.add(
+            FieldError.at(
+                path,
+                invalid + "should be at most " + schema.get("maxLength").asInt() + " chars long"));
+      }
+      if (schema.has("pattern")
+          && !Pattern.compile(schema.get("pattern").asText()).matcher(value.asText()).find()) {
+        errors.add(
+            FieldError.at(path, invalid + "should match '" + schema.get("pattern").asText() + "'"));
+      }
+    }
+    if (value.isArray()) {
+      if (schema.has("maxItems") && value.size() > schema.get("maxItems").asInt()) {
+        errors.add(
+            FieldError.at(
+                path,
+                "Too many: "
+                    + value.size()
+                    + ": must have at most "
+                    + schema.get("maxItems").asInt()
+                    + " items"));
+      }
+      if (schema.has("minItems") && value.size() < schema.get("minItems").asInt()) {
+        errors.add(
+            FieldError.at(
+                path,
+                invalid + "should have at least " + schema.get("minItems").asInt() + " items"));
+      }
+    }
+  }
+
+  private void checkObject(
+      ObjectNode object, JsonNode schema, String path, boolean root, List<FieldError> errors) {
+    for (JsonNode required : schema.path("required")) {
+      if (!object.has(required.asText())) {
+        errors.add(FieldError.at(child(path, required.asText()), "Required value"));
+      }
+    }
+    JsonNode properties = schema.path("properties");
+    JsonNode valueSchema = schema.get("additionalProperties");
+    boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+    object
+        .fields()
+        .forEachRemaining(
+            field -> {
+              String name = field.getKey();
+              String fieldPath = child(path, name);
+              if (properties.has(name)) {
+                checkSchema(field.getValue(), properties.get(name), fieldPath, false, errors);
+              } else if (valueSchema != null && valueSchema.isObject()) {
+                checkSchema(field.getValue(), valueSchema, fieldPath, false, errors);
+              } else if (!preserveUnknown
+                  && !(root && ROOT_FIELDS.contains(name))
+                  && (properties.size() > 0 || valueSchema == null)) {
+                errors.add(new FieldError(fieldPath, "unknown field \"" + fieldPath + "\"", true));
+              }
+            });
+  }
+
+  private void checkRules(JsonNode value, JsonNode schema, String path, List<FieldError> errors) {
+    if (value.isObject()) {
+      JsonNode properties = schema.path("properties");
+      JsonNode valueSchema = schema.get("additionalProperties");
+      value
+          .fields()
+          .forEachRemaining(
+              field -> {
+                JsonNode fieldSchema =
+                    properties.has(field.getKey()) ? properties.get(field.getKey()) : valueSchema;
+                if (fieldSchema != null && fieldSchema.isObject()) {
+                  checkRules(field.getValue(), fieldSchema, child(path, field.getKey()), errors);
+                }
+              });
+    } else if (value.isArray() && schema.has("items")) {
+      for (int i = 0; i < value.size(); i++) {
+        checkRules(value.get(i), schema.get("items"), path + "[" + i + "]", errors);
+      }
+    }
+    for (JsonNode rule : schema.path("x-kubernetes-validations")) {
+      String expression = rule.path("rule").asText();
+      String message = rule.path("message").asText("failed rule: " + expression);
+      String errorPath = path + rule.path("fieldPath").asText("");
+      String invalid = "Invalid value: \"" + schemaType(schema) + "\": ";
+      try {
+        if (!cel.holds(expression, CelValues.of(value, schema))) {
+          errors.add(FieldError.at(errorPath, invalid + message));
+        }
+      } catch (dev.cel.runtime.CelEvaluationException e) {
+        errors.add(FieldError.at(errorPath, invalid + message + " (" + e.getMessage() + ")"));
+      }
+    }
+  }
+
+  private static String schemaType(JsonNode schema) {
+    return schema.path("type").asText("object");
+  }
+
+  private static String child(String path, String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
+
+  private static String plain(BigDecimal number) {
+    return number.stripTrailingZeros().toPlainString();
+  }
+
+  private static String jsonType(JsonNode value) {
+    if (value.isObject()) {
+      return "object";
+    } else if (value.isArray()) {
+      return "array";
+    } else if (value.isTextual()) {
+      return "string";
+    } else if (value.isIntegralNumber()) {
+      return "integer";
+    } else if (value.isNumber()) {
+      return "number";
+    } else if (value.isBoolean()) {
+      return "boolean";
+    }
+    return "null";
+  }
+
+  /** Converts JSON into the values CEL sees, typed by the schema as the API server types them. */
+  static final class CelValues {
+    private CelValues() {}
+
+    static Object of(JsonNode value, JsonNode schema) {
+      if (value.isObject()) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        JsonNode properties = schema.path("properties");
+        JsonNode valueSchema = schema.path("additionalProperties");
+        value
+            .fields()
+            .forEachRemaining(
+                field ->
+                    map.put(
+                        field.getKey(),
+                        of(
+                            field.getValue(),
+                            properties.has(field.getKey())
+                                ? properties.get(field.getKey())
+                                : valueSchema)));
+        return map;
+      }
+      if (value.isArray()) {
+        List<Object> list = new ArrayList<>();
+        ((ArrayNode) value).forEach(item -> list.add(of(item, schema.path("items"))));
+        return list;
+      }
+      if (value.isNumber()) {
+        // Not a ternary: it would promote the long to double.
+        if ("number".equals(schema.path("type").asText())) {
+          return Double.valueOf(value.doubleValue());
+        }
+        return Long.valueOf(value.longValue());
+      }
+      if (value.isBoolean()) {
+        return value.booleanValue();
+      }
+      return value.asText();
+    }
+  }
+}
