@@ -98,7 +98,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     return fresh;
   }
 
-  static boolean sameStatus(VllmDeploymentStatus current, VllmDeploymentStatus next) {
+  public static boolean sameStatus(VllmDeploymentStatus current, VllmDeploymentStatus next) {
     return current != null
         && Serialization.jsonMapper()
             .valueToTree(current)

@@ -1,0 +1,152 @@
+package io.vllmoperator.status;
+
+import static io.vllmoperator.TestManifests.vllm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import io.vllmoperator.api.v1alpha1.status.Phase;
+import io.vllmoperator.dependent.DeploymentDependentResource;
+import io.vllmoperator.reconciler.VllmDeploymentReconciler;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class VllmStatusAggregatorTest {
+  private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-23T10:05:00Z");
+
+  private final VllmDeployment vllm = vllm("llama", "model: {name: m}\nreplicas: 2");
+
+  @Test
+  void noDeploymentYetIsPending() {
+    var status = new VllmStatusAggregator(T0).aggregate(vllm, Optional.empty());
+
+    assertThat(status.getPhase()).isEqualTo(Phase.PENDING);
+    assertThat(status.getReady()).isEqualTo("0/2");
+    assertThat(status.getEndpoint()).isEqualTo("http://llama.llm.svc:8000/v1");
+    assertThat(status.getSelector())
+        .isEqualTo("app.kubernetes.io/name=vllm,app.kubernetes.io/instance=llama");
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
+  }
+
+  @Test
+  void podsStillLoadingAreProgressing() {
+    var status = aggregate(T0, deployment(2, 0, 2, "ReplicaSetUpdated"));
+
+    assertThat(status.getPhase()).isEqualTo(Phase.PROGRESSING);
+    assertCondition(status, Conditions.PROGRESSING, "True", "RollingOut");
+    assertCondition(status, Conditions.AVAILABLE, "False", "NoReplicaReady");
+    assertCondition(status, Conditions.DEGRADED, "False", "AsExpected");
+  }
+
+  @Test
+  void allReplicasReadyOnTheNewRevisionIsReady() {
+    var status = aggregate(T0, deployment(2, 2, 2, "NewReplicaSetAvailable"));
+
+    assertThat(status.getPhase()).isEqualTo(Phase.READY);
+    assertThat(status.getReady()).isEqualTo("2/2");
+    assertCondition(status, Conditions.AVAILABLE, "True", "ReplicasReady");
+    assertCondition(status, Conditions.PROGRESSING, "False", "RolloutComplete");
+    assertThat(status.getRollout().getCurrentRevision())
+        .isEqualTo(status.getRollout().getTargetRevision())
+        .isNotBlank();
+    assertThat(status.getRollout().getLastGoodRevision())
+        .isEqualTo(status.getRollout().getCurrentRevision());
+  }
+
+  @Test
+  void aReplicaLostAfterTheRolloutIsDegraded() {
+    var status = aggregate(T0, deployment(2, 1, 2, "NewReplicaSetAvailable"));
+
+    assertThat(status.getPhase()).isEqualTo(Phase.DEGRADED);
+    assertCondition(status, Conditions.DEGRADED, "True", "ReplicasUnavailable");
+    assertCondition(status, Conditions.AVAILABLE, "True", "ReplicasReady");
+  }
+
+  @Test
+  void aRolloutPastItsDeadlineFailed() {
+    var status = aggregate(T0, deployment(2, 1, 1, "ProgressDeadlineExceeded"));
+
+    assertThat(status.getPhase()).isEqualTo(Phase.FAILED);
+    assertCondition(status, Conditions.PROGRESSING, "False", "ProgressDeadlineExceeded");
+    assertCondition(status, Conditions.DEGRADED, "True", "ProgressDeadlineExceeded");
+    assertThat(status.getRollout().getFailedRevision()).isNotBlank();
+  }
+
+  @Test
+  void transitionTimesMoveOnlyWhenAConditionChanges() {
+    var first = aggregate(T0, deployment(2, 0, 2, "ReplicaSetUpdated"));
+    vllm.setStatus(first);
+
+    var same = aggregate(T1, deployment(2, 0, 2, "ReplicaSetUpdated"));
+    assertThat(condition(same, Conditions.PROGRESSING).getLastTransitionTime())
+        .isEqualTo(T0.toString());
+    assertThat(VllmDeploymentReconciler.sameStatus(first, same)).isTrue();
+
+    var ready = aggregate(T1, deployment(2, 2, 2, "NewReplicaSetAvailable"));
+    assertThat(condition(ready, Conditions.PROGRESSING).getLastTransitionTime())
+        .isEqualTo(T1.toString());
+    assertThat(condition(ready, Conditions.DEGRADED).getLastTransitionTime())
+        .isEqualTo(T0.toString());
+    assertThat(VllmDeploymentReconciler.sameStatus(first, ready)).isFalse();
+  }
+
+  @Test
+  void eventsAreRaisedOnPhaseChangesOnly() {
+    var progressing = aggregate(T0, deployment(2, 0, 2, "ReplicaSetUpdated"));
+    var degraded = aggregate(T0, deployment(2, 1, 2, "NewReplicaSetAvailable"));
+
+    assertThat(StatusEvents.between(null, progressing))
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("PhaseProgressing"));
+    assertThat(StatusEvents.between(progressing, progressing)).isEmpty();
+    assertThat(StatusEvents.between(progressing, degraded))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo("Warning");
+              assertThat(e.message()).contains("Progressing -> Degraded").contains("1/2");
+            });
+  }
+
+  private VllmDeploymentStatus aggregate(Instant now, Deployment deployment) {
+    return new VllmStatusAggregator(now).aggregate(vllm, Optional.of(deployment));
+  }
+
+  private Deployment deployment(int replicas, int ready, int updated, String progressingReason) {
+    Deployment deployment = DeploymentDependentResource.build(vllm);
+    deployment.getMetadata().setGeneration(1L);
+    deployment.setStatus(
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(1L)
+            .withReplicas(replicas)
+            .withReadyReplicas(ready)
+            .withUpdatedReplicas(updated)
+            .withConditions(
+                new DeploymentConditionBuilder()
+                    .withType("Progressing")
+                    .withStatus(
+                        "ProgressDeadlineExceeded".equals(progressingReason) ? "False" : "True")
+                    .withReason(progressingReason)
+                    .withMessage("ReplicaSet \"llama-abc\" " + progressingReason)
+                    .build())
+            .build());
+    return deployment;
+  }
+
+  private static Condition condition(VllmDeploymentStatus status, String type) {
+    return Conditions.find(status.getConditions(), type).orElseThrow();
+  }
+
+  private static void assertCondition(
+      VllmDeploymentStatus status, String type, String value, String reason) {
+    Condition condition = condition(status, type);
+    assertThat(condition.getStatus()).as(type).isEqualTo(value);
+    assertThat(condition.getReason()).as(type).isEqualTo(reason);
+  }
+}
