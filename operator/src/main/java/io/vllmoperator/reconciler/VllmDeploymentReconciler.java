@@ -1,27 +1,37 @@
 package io.vllmoperator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
 import io.vllmoperator.dependent.DeploymentDependentResource;
 import io.vllmoperator.dependent.ModelCachePvcDependentResource;
 import io.vllmoperator.dependent.ServiceDependentResource;
+import io.vllmoperator.desired.Labels;
 import io.vllmoperator.status.Conditions;
 import io.vllmoperator.status.EventRecorder;
 import io.vllmoperator.status.StatusEvents;
 import io.vllmoperator.status.VllmStatusAggregator;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /** Thin: the workflow applies the dependents; this only turns what it observes into status. */
 @Workflow(
@@ -54,13 +64,34 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     var now = clock.instant();
     VllmDeploymentStatus status =
         new VllmStatusAggregator(now)
-            .aggregate(vllm, context.getSecondaryResource(Deployment.class));
+            .aggregate(
+                vllm,
+                context.getSecondaryResource(Deployment.class),
+                context.getSecondaryResources(Pod.class));
     if (sameStatus(vllm.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
     var recorder = new EventRecorder(context.getClient());
     StatusEvents.between(vllm.getStatus(), status).forEach(e -> recorder.record(vllm, e, now));
     return UpdateControl.patchStatus(withStatus(vllm, status));
+  }
+
+  /** Pods are watched, never managed: their states explain a Degraded or stuck deployment. */
+  @Override
+  public List<EventSource<?, VllmDeployment>> prepareEventSources(
+      EventSourceContext<VllmDeployment> context) {
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, VllmDeployment.class)
+            .withName("pods")
+            .withLabelSelector(Labels.MANAGED_SELECTOR)
+            .withSecondaryToPrimaryMapper(
+                pod ->
+                    Optional.ofNullable(pod.getMetadata().getLabels())
+                        .map(labels -> labels.get(Labels.INSTANCE_KEY))
+                        .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
+                        .orElse(Set.of()))
+            .build();
+    return List.of(new InformerEventSource<>(pods, context));
   }
 
   @Override

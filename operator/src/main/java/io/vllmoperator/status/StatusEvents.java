@@ -33,6 +33,20 @@ public final class StatusEvents {
                   + ": "
                   + explanation(after)));
     }
+    Condition degraded = Conditions.find(after.getConditions(), Conditions.DEGRADED).orElse(null);
+    Condition wasDegraded =
+        before == null
+            ? null
+            : Conditions.find(before.getConditions(), Conditions.DEGRADED).orElse(null);
+    boolean newTrouble =
+        degraded != null
+            && "True".equals(degraded.getStatus())
+            && (wasDegraded == null
+                || !"True".equals(wasDegraded.getStatus())
+                || !Objects.equals(wasDegraded.getReason(), degraded.getReason()));
+    if (newTrouble) {
+      events.add(new StatusEvent("Warning", degraded.getReason(), degraded.getMessage()));
+    }
     return events;
   }
 

@@ -1,6 +1,7 @@
 package io.vllmoperator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -13,6 +14,7 @@ import io.vllmoperator.desired.Names;
 import io.vllmoperator.desired.VllmPodTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,10 +31,13 @@ public final class VllmStatusAggregator {
     this.now = now;
   }
 
-  public VllmDeploymentStatus aggregate(VllmDeployment vllm, Optional<Deployment> deployment) {
+  public VllmDeploymentStatus aggregate(
+      VllmDeployment vllm, Optional<Deployment> deployment, Collection<Pod> pods) {
     VllmDeploymentStatus previous =
         vllm.getStatus() == null ? new VllmDeploymentStatus() : vllm.getStatus();
     Observed observed = Observed.of(vllm, deployment);
+    Optional<PodDiagnosis.Finding> trouble =
+        PodDiagnosis.of(pods, vllm.getSpec().getGpu().getResource());
     Long generation = vllm.getMetadata().getGeneration();
     List<Condition> before = previous.getConditions();
 
@@ -50,7 +55,7 @@ public final class VllmStatusAggregator {
     List<Condition> conditions = new ArrayList<>();
     conditions.add(available(observed, generation, before));
     conditions.add(progressing(observed, phase, generation, before));
-    conditions.add(degraded(observed, phase, generation, before));
+    conditions.add(degraded(observed, phase, trouble, generation, before));
     status.setConditions(conditions);
     status.setRollout(rollout(observed, phase, previous.getRollout()));
     return status;
@@ -119,7 +124,22 @@ public final class VllmStatusAggregator {
     };
   }
 
-  private Condition degraded(Observed o, Phase phase, Long generation, List<Condition> before) {
+  private Condition degraded(
+      Observed o,
+      Phase phase,
+      Optional<PodDiagnosis.Finding> trouble,
+      Long generation,
+      List<Condition> before) {
+    if (trouble.isPresent() && phase != Phase.FAILED) {
+      return Conditions.of(
+          Conditions.DEGRADED,
+          true,
+          trouble.get().reason(),
+          trouble.get().message(),
+          generation,
+          before,
+          now);
+    }
     return switch (phase) {
       case FAILED ->
           Conditions.of(

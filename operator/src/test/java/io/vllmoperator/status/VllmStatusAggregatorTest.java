@@ -24,7 +24,8 @@ class VllmStatusAggregatorTest {
 
   @Test
   void noDeploymentYetIsPending() {
-    var status = new VllmStatusAggregator(T0).aggregate(vllm, Optional.empty());
+    var status =
+        new VllmStatusAggregator(T0).aggregate(vllm, Optional.empty(), java.util.List.of());
 
     assertThat(status.getPhase()).isEqualTo(Phase.PENDING);
     assertThat(status.getReady()).isEqualTo("0/2");
@@ -97,7 +98,7 @@ class VllmStatusAggregatorTest {
   }
 
   @Test
-  void eventsAreRaisedOnPhaseChangesOnly() {
+  void eventsAreRaisedOnPhaseChangesAndOnNewTrouble() {
     var progressing = aggregate(T0, deployment(2, 0, 2, "ReplicaSetUpdated"));
     var degraded = aggregate(T0, deployment(2, 1, 2, "NewReplicaSetAvailable"));
 
@@ -106,16 +107,50 @@ class VllmStatusAggregatorTest {
         .satisfies(e -> assertThat(e.reason()).isEqualTo("PhaseProgressing"));
     assertThat(StatusEvents.between(progressing, progressing)).isEmpty();
     assertThat(StatusEvents.between(progressing, degraded))
-        .singleElement()
-        .satisfies(
-            e -> {
-              assertThat(e.type()).isEqualTo("Warning");
-              assertThat(e.message()).contains("Progressing -> Degraded").contains("1/2");
-            });
+        .extracting(StatusEvents.StatusEvent::type, StatusEvents.StatusEvent::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("Warning", "PhaseDegraded"),
+            org.assertj.core.groups.Tuple.tuple("Warning", "ReplicasUnavailable"));
+    assertThat(StatusEvents.between(progressing, degraded).get(0).message())
+        .contains("Progressing -> Degraded")
+        .contains("1/2");
+    assertThat(StatusEvents.between(degraded, degraded)).isEmpty();
+  }
+
+  @Test
+  void anUnschedulablePodExplainsAStuckRollout() {
+    var pod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("llama-abc-1")
+            .endMetadata()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage("0/6 nodes are available: 6 Insufficient nvidia.com/gpu.")
+            .endCondition()
+            .endStatus()
+            .build();
+
+    var status =
+        new VllmStatusAggregator(T0)
+            .aggregate(
+                vllm,
+                Optional.of(deployment(2, 0, 2, "ReplicaSetUpdated")),
+                java.util.List.of(pod));
+
+    assertThat(status.getPhase()).isEqualTo(Phase.PROGRESSING);
+    assertCondition(status, Conditions.DEGRADED, "True", "InsufficientGpu");
+    assertThat(condition(status, Conditions.DEGRADED).getMessage())
+        .contains("llama-abc-1")
+        .contains("Insufficient nvidia.com/gpu");
   }
 
   private VllmDeploymentStatus aggregate(Instant now, Deployment deployment) {
-    return new VllmStatusAggregator(now).aggregate(vllm, Optional.of(deployment));
+    return new VllmStatusAggregator(now)
+        .aggregate(vllm, Optional.of(deployment), java.util.List.of());
   }
 
   private Deployment deployment(int replicas, int ready, int updated, String progressingReason) {

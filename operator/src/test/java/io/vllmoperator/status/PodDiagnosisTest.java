@@ -1,0 +1,153 @@
+package io.vllmoperator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PodDiagnosisTest {
+
+  @Test
+  void aHealthyPodHasNothingToReport() {
+    assertThat(PodDiagnosis.of(List.of(running("ok")), "nvidia.com/gpu")).isEmpty();
+  }
+
+  @Test
+  void aGpuShortageIsNamedAsSuch() {
+    Pod pending = unschedulable("p", "0/6 nodes are available: 4 Insufficient nvidia.com/gpu.");
+    Pod selector = unschedulable("q", "0/6 nodes are available: 6 node(s) didn't match selector.");
+
+    assertThat(finding(pending).reason()).isEqualTo("InsufficientGpu");
+    assertThat(finding(pending).message()).contains("Insufficient nvidia.com/gpu");
+    assertThat(finding(selector).reason()).isEqualTo("Unschedulable");
+  }
+
+  @Test
+  void aCudaOutOfMemoryCrashBecomesAnActionableReason() {
+    Pod pod =
+        crashed(
+            "oom",
+            1,
+            null,
+            "INFO loading\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n");
+
+    var f = finding(pod);
+    assertThat(f.reason()).isEqualTo("CudaOutOfMemory");
+    assertThat(f.message()).contains("maxModelLen").contains("Tried to allocate 2.00 GiB");
+  }
+
+  @Test
+  void aGatedModelRefusalIsNamedAndTheTokenNeverShows() {
+    Pod pod =
+        crashed(
+            "gated",
+            1,
+            null,
+            "huggingface_hub.errors.GatedRepoError: 401 Client Error. token hf_abcdefghijklmnop\n");
+
+    var f = finding(pod);
+    assertThat(f.reason()).isEqualTo("ModelAccessDenied");
+    assertThat(f.message()).contains("tokenSecretRef").doesNotContain("hf_abcdefghijklmnop");
+  }
+
+  @Test
+  void otherCrashesKeepARedactedExcerpt() {
+    Pod pod =
+        crashed("x", 3, null, "ValueError: bad flag; Authorization: Bearer sk-secret-value-123\n");
+
+    var f = finding(pod);
+    assertThat(f.reason()).isEqualTo("ContainerCrashing");
+    assertThat(f.message()).contains("exited with code 3").doesNotContain("sk-secret-value-123");
+  }
+
+  @Test
+  void theKernelOomKillerIsTheMemoryLimit() {
+    assertThat(finding(crashed("k", 137, "OOMKilled", "")).reason()).isEqualTo("OOMKilled");
+  }
+
+  @Test
+  void aMissingSecretIsAConfigErrorAndOutranksScheduling() {
+    Pod config =
+        new PodBuilder(running("cfg"))
+            .editStatus()
+            .editFirstContainerStatus()
+            .withNewState()
+            .withNewWaiting()
+            .withReason("CreateContainerConfigError")
+            .withMessage("secret \"hf-token\" not found")
+            .endWaiting()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    Pod pending = unschedulable("a", "0/6 nodes are available: 4 Insufficient nvidia.com/gpu.");
+
+    Optional<PodDiagnosis.Finding> f = PodDiagnosis.of(List.of(pending, config), "nvidia.com/gpu");
+    assertThat(f).get().extracting(PodDiagnosis.Finding::reason).isEqualTo("ContainerConfigError");
+    assertThat(f.get().message()).contains("secret \"hf-token\" not found");
+  }
+
+  private static PodDiagnosis.Finding finding(Pod pod) {
+    return PodDiagnosis.of(List.of(pod), "nvidia.com/gpu").orElseThrow();
+  }
+
+  private static Pod running(String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewStatus()
+        .addNewContainerStatus()
+        .withName("vllm")
+        .withReady(true)
+        .withRestartCount(0)
+        .withNewState()
+        .withNewRunning()
+        .endRunning()
+        .endState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
+  }
+
+  private static Pod unschedulable(String name, String message) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewStatus()
+        .addNewCondition()
+        .withType("PodScheduled")
+        .withStatus("False")
+        .withReason("Unschedulable")
+        .withMessage(message)
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+
+  private static Pod crashed(String name, int exitCode, String reason, String log) {
+    return new PodBuilder(running(name))
+        .editStatus()
+        .editFirstContainerStatus()
+        .withRestartCount(4)
+        .withNewState()
+        .withNewWaiting()
+        .withReason("CrashLoopBackOff")
+        .endWaiting()
+        .endState()
+        .withNewLastState()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(reason == null ? "Error" : reason)
+        .withMessage(log)
+        .endTerminated()
+        .endLastState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
+  }
+}
