@@ -7,8 +7,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,12 +34,30 @@ public class RunCommand implements Callable<Integer> {
                         MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
                             .build())
                     .withStopOnInformerErrorDuringStartup(false));
-    operator.register(new VllmDeploymentReconciler(Clock.systemUTC()));
+    operator.register(
+        new VllmDeploymentReconciler(Clock.systemUTC()),
+        config -> {
+          Set<String> namespaces = watchedNamespaces(System.getenv("WATCH_NAMESPACES"));
+          if (!namespaces.isEmpty()) {
+            config.settingNamespaces(namespaces);
+          }
+        });
     try (var http = OperatorHttpServer.start(httpPort, operator, registry)) {
       operator.installShutdownHook(Duration.ofSeconds(10));
       operator.start();
       new CountDownLatch(1).await();
     }
     return 0;
+  }
+
+  /** WATCH_NAMESPACES, set by the chart: comma-separated; empty means every namespace. */
+  static Set<String> watchedNamespaces(String value) {
+    if (value == null || value.isBlank()) {
+      return Set.of();
+    }
+    return Arrays.stream(value.split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
   }
 }

@@ -11,6 +11,7 @@ import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.desired.Labels;
 import io.vllmoperator.desired.Names;
 import io.vllmoperator.desired.VllmPodTemplate;
+import java.util.Map;
 
 /** The OpenAI-compatible endpoint; its port is also what Prometheus scrapes. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
@@ -33,7 +34,7 @@ public class ServiceDependentResource
         .withName(Names.workload(vllm))
         .withNamespace(vllm.getMetadata().getNamespace())
         .withLabels(Labels.common(vllm))
-        .withAnnotations(service.getAnnotations())
+        .withAnnotations(service.getAnnotations() == null ? Map.of() : service.getAnnotations())
         .endMetadata()
         .withNewSpec()
         .withType(service.getType().value())

@@ -289,7 +289,8 @@ public final class SchemaValidator {
       String expression = rule.path("rule").asText();
       String message = rule.path("message").asText("failed rule: " + expression);
       String errorPath = path + rule.path("fieldPath").asText("");
-      String invalid = "Invalid value: \"" + schemaType(schema) + "\": ";
+      // Kubernetes 1.35 words a failed rule without the value: "<path>: Invalid value: <message>".
+      String invalid = "Invalid value: ";
       try {
         if (!cel.holds(expression, CelValues.of(value, schema))) {
           errors.add(FieldError.at(errorPath, invalid + message));
@@ -298,10 +299,6 @@ public final class SchemaValidator {
         errors.add(FieldError.at(errorPath, invalid + message + " (" + e.getMessage() + ")"));
       }
     }
-  }
-
-  private static String schemaType(JsonNode schema) {
-    return schema.path("type").asText("object");
   }
 
   private static String child(String path, String name) {

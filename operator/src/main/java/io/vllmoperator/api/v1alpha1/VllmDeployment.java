@@ -31,10 +31,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @ValidationRule(
     value =
-        "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 50",
+        "size(self.metadata.name) <= 50 && !self.metadata.name.contains('.') && !("
+            + "self.metadata.name.startsWith('0')"
+            + " || self.metadata.name.startsWith('1')"
+            + " || self.metadata.name.startsWith('2')"
+            + " || self.metadata.name.startsWith('3')"
+            + " || self.metadata.name.startsWith('4')"
+            + " || self.metadata.name.startsWith('5')"
+            + " || self.metadata.name.startsWith('6')"
+            + " || self.metadata.name.startsWith('7')"
+            + " || self.metadata.name.startsWith('8')"
+            + " || self.metadata.name.startsWith('9')"
+            + ")",
     message =
-        "metadata.name must start with a letter, contain only lower-case letters, digits and '-',"
-            + " and be at most 50 characters (it names the Service and the pods)")
+        "metadata.name must start with a letter, contain no '.', and be at most 50 characters"
+            + " (it names the Service and the pods)")
 public class VllmDeployment extends CustomResource<VllmDeploymentSpec, VllmDeploymentStatus>
     implements Namespaced {
   public static final String GROUP = "vllm-operator.io";

@@ -19,14 +19,17 @@ import io.vllmoperator.api.v1alpha1.spec.ServiceSpec;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
-        "!has(self.engine.tensorParallelSize) || self.engine.tensorParallelSize *"
-            + " self.engine.pipelineParallelSize == self.gpu.count",
+        "!has(self.engine) || !has(self.gpu) || !has(self.engine.tensorParallelSize)"
+            + " || self.engine.tensorParallelSize * self.engine.pipelineParallelSize =="
+            + " self.gpu.count",
     message =
         "spec.engine.tensorParallelSize * spec.engine.pipelineParallelSize must equal"
             + " spec.gpu.count",
     fieldPath = ".engine.tensorParallelSize")
 @ValidationRule(
-    value = "self.gpu.count % self.engine.pipelineParallelSize == 0",
+    value =
+        "!has(self.engine) || !has(self.gpu) || self.gpu.count %"
+            + " self.engine.pipelineParallelSize == 0",
     message = "spec.gpu.count must be a multiple of spec.engine.pipelineParallelSize",
     fieldPath = ".engine.pipelineParallelSize")
 public class VllmDeploymentSpec {

@@ -13,6 +13,28 @@ import java.util.List;
 /** vLLM engine settings; each becomes a `vllm serve` flag. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EngineSpec {
+  /** Flags set from spec fields (or that would empty /metrics), refused in extraArgs. */
+  // startsWith and == rather than a regex: the API server budgets CEL cost by string length.
+  static final String OWNED_FLAGS_RULE =
+      "self.all(a, !("
+          + "a == '--model' || a.startsWith('--model=') ||"
+          + " a == '--served-model-name' || a.startsWith('--served-model-name=') ||"
+          + " a == '--port' || a.startsWith('--port=') ||"
+          + " a == '--host' || a.startsWith('--host=') ||"
+          + " a == '--revision' || a.startsWith('--revision=') ||"
+          + " a == '--tensor-parallel-size' || a.startsWith('--tensor-parallel-size=') ||"
+          + " a == '--pipeline-parallel-size' || a.startsWith('--pipeline-parallel-size=') ||"
+          + " a == '--max-model-len' || a.startsWith('--max-model-len=') ||"
+          + " a == '--gpu-memory-utilization' || a.startsWith('--gpu-memory-utilization=') ||"
+          + " a == '--dtype' || a.startsWith('--dtype=') ||"
+          + " a == '--quantization' || a.startsWith('--quantization=') ||"
+          + " a == '--max-num-seqs' || a.startsWith('--max-num-seqs=') ||"
+          + " a == '--disable-log-stats' || a.startsWith('--disable-log-stats=') ||"
+          + " a == '-tp' || a.startsWith('-tp=') ||"
+          + " a == '-pp' || a.startsWith('-pp=') ||"
+          + " a == '-q' || a.startsWith('-q=')"
+          + "))";
+
   @Min(1)
   @JsonPropertyDescription(
       "GPUs a model replica is sharded across (--tensor-parallel-size). Default: spec.gpu.count / pipelineParallelSize. tensorParallelSize * pipelineParallelSize must equal spec.gpu.count.")
@@ -54,8 +76,7 @@ public class EngineSpec {
       message =
           "spec.engine.extraArgs must not carry secrets: use spec.engine.apiKeySecretRef or spec.model.tokenSecretRef")
   @ValidationRule(
-      value =
-          "self.all(a, !a.matches('^(--(model|served-model-name|port|host|revision|tensor-parallel-size|pipeline-parallel-size|max-model-len|gpu-memory-utilization|dtype|quantization|max-num-seqs|disable-log-stats)|-tp|-pp|-q)(=.*)?$'))",
+      value = OWNED_FLAGS_RULE,
       message =
           "spec.engine.extraArgs must not repeat a flag the operator sets from a spec field, nor --disable-log-stats (it empties /metrics)")
   @JsonPropertyDescription(

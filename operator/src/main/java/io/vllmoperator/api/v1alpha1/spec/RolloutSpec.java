@@ -11,11 +11,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** How a change of model, image or engine settings reaches the pods. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.maxSurge > 0 || self.maxUnavailable > 0",
+    value =
+        "!has(self.maxSurge) || !has(self.maxUnavailable) || self.maxSurge > 0 || self.maxUnavailable > 0",
     message =
         "spec.rollout: maxSurge and maxUnavailable cannot both be 0 (the rollout could never make progress)")
 @ValidationRule(
-    value = "duration(self.progressDeadline) > duration(self.startupTimeout)",
+    value =
+        "!has(self.progressDeadline) || !has(self.startupTimeout) ||"
+            + " duration(self.progressDeadline) > duration(self.startupTimeout)",
     message = "spec.rollout.progressDeadline must be longer than spec.rollout.startupTimeout",
     fieldPath = ".progressDeadline")
 public class RolloutSpec {

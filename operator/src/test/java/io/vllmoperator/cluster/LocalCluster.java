@@ -1,0 +1,151 @@
+package io.vllmoperator.cluster;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vllmoperator.TestManifests;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real control plane of scripts/local-cluster (etcd, kube-apiserver, controller-manager,
+ * scheduler, kwok with fake GPU nodes), started once per test JVM and stopped when it exits. If it
+ * cannot start, every test that needs it fails: it is never silently skipped.
+ */
+public final class LocalCluster {
+  private static LocalCluster instance;
+
+  private final Path kubeconfig;
+  private final Path binDir;
+  private final Path stateDir;
+
+  private LocalCluster(Path kubeconfig, Path binDir, Path stateDir) {
+    this.kubeconfig = kubeconfig;
+    this.binDir = binDir;
+    this.stateDir = stateDir;
+  }
+
+  public static synchronized LocalCluster get() {
+    if (instance == null) {
+      instance = start();
+      LocalCluster started = instance;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "local-cluster-down"));
+    }
+    return instance;
+  }
+
+  public KubernetesClient newClient() {
+    try {
+      return new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+          .build();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** Runs the cluster's own kubectl; returns exit code and combined output. */
+  public Result kubectl(String stdin, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(binDir.resolve("kubectl").toString());
+    command.add("--kubeconfig=" + kubeconfig);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    return exec(builder, stdin, Duration.ofMinutes(2));
+  }
+
+  public record Result(int exitCode, String output) {}
+
+  private static LocalCluster start() {
+    Path root = TestManifests.repoRoot();
+    Path state =
+        Path.of(
+            System.getProperty(
+                "vllm.cluster.dir", root.resolve("operator/target/test-cluster").toString()));
+    Result testbin =
+        run(
+            List.of("bash", root.resolve("scripts/testbin").toString()),
+            "",
+            Duration.ofMinutes(60));
+    if (testbin.exitCode() != 0) {
+      throw new IllegalStateException("scripts/testbin failed:\n" + testbin.output());
+    }
+    Path bin = Path.of(lastLine(testbin.output())).resolve("bin");
+    Result up =
+        runWithEnv(
+            List.of("bash", root.resolve("scripts/local-cluster").toString(), "up"),
+            "VLLM_CLUSTER_DIR",
+            state.toString(),
+            Duration.ofMinutes(10));
+    String export = lastLine(up.output());
+    if (up.exitCode() != 0 || !export.startsWith("export KUBECONFIG=")) {
+      new LocalCluster(null, bin, state).stop();
+      throw new IllegalStateException(
+          "the local control plane did not start (exit "
+              + up.exitCode()
+              + "; logs in "
+              + state
+              + "/logs):\n"
+              + up.output());
+    }
+    return new LocalCluster(Path.of(export.substring("export KUBECONFIG=".length())), bin, state);
+  }
+
+  private void stop() {
+    runWithEnv(
+        List.of(
+            "bash", TestManifests.repoRoot().resolve("scripts/local-cluster").toString(), "down"),
+        "VLLM_CLUSTER_DIR",
+        stateDir.toString(),
+        Duration.ofMinutes(2));
+  }
+
+  private static String lastLine(String output) {
+    String[] lines = output.strip().split("\n");
+    return lines[lines.length - 1].strip();
+  }
+
+  private static Result run(List<String> command, String stdin, Duration timeout) {
+    return exec(new ProcessBuilder(command), stdin, timeout);
+  }
+
+  private static Result runWithEnv(
+      List<String> command, String key, String value, Duration timeout) {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put(key, value);
+    return exec(builder, "", timeout);
+  }
+
+  /** Scripts: stdout is returned and stderr (progress) goes to the test output for diagnosis. */
+  private static Result exec(ProcessBuilder builder, String stdin, Duration timeout) {
+    try {
+      if (!builder.redirectErrorStream()) {
+        builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+      }
+      Process process = builder.start();
+      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().close();
+      byte[] out = process.getInputStream().readAllBytes();
+      if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("timed out: " + builder.command());
+      }
+      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + builder.command(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
