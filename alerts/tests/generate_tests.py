@@ -197,12 +197,12 @@ def add(title, series, checks):
 
 
 # ================================================================== VllmTargetDown
-def target_down_pod(t):
+def target_down_pod(t, still_up=1):
     return alert(
         "VllmTargetDown", {**t.labels(), "severity": "critical"},
         f"vLLM {t.namespace}/{t.job}: pod {t.pod} is down",
         f"Prometheus cannot scrape vLLM pod {t.pod} ({t.ip}:8000) of VllmDeployment {t.namespace}/llama-8b "
-        f"(model llama-8b) for 5 minutes, although it served before. "
+        f"(model llama-8b) for 5 minutes, although it served before; {still_up} pod(s) still serve. "
         f"Capacity is reduced; requests routed to it fail.")
 
 
@@ -235,7 +235,12 @@ whole_down = alert(
     "VllmTargetDown", {"namespace": "llm", "job": "llama-8b", "severity": "critical"},
     "vLLM llm/llama-8b: no pod is serving",
     "Prometheus cannot scrape any vLLM pod of VllmDeployment llm/llama-8b (model llama-8b) for 5 minutes, "
-    "although it served before. The model is not being served: every request fails.")
+    "although it served before; 0 pod(s) still serve. The model is not being served: every request fails.")
+
+add("VllmTargetDown: every pod stops answering (one alert for the deployment, not one per pod)",
+    [up(A, [(30, 1), (60, 0)]), up(B, [(32, 1), (58, 0)]), DESIRED2],
+    none("VllmTargetDown", "29m", "33m", "36m")
+    + [check("VllmTargetDown", "40m", whole_down), check("VllmTargetDown", "80m", whole_down)])
 
 add("VllmTargetDown: all pods replaced, the new ones still loading (nothing serves)",
     [up(A, [(30, 1), (1, "stale")]), up(B, [(30, 1), (1, "stale")]),
@@ -274,42 +279,48 @@ def engine_series(t, minutes, kv=0.4, skip=()):
     return out
 
 
-def metrics_missing(t):
+def samples(t, phases):
+    return {"series": sel("scrape_samples_scraped", t.labels()), "values": gauge(phases)}
+
+
+def metrics_missing(t, n):
     return alert(
         "VllmMetricsMissing", {**t.labels(), "severity": "warning"},
         f"vLLM {t.namespace}/{t.job}: pod {t.pod} exposes no vLLM V1 metrics",
-        f"The scrape of {t.pod} ({t.ip}:8000, endpoint http) succeeds but lacks at least one of "
+        f"The scrape of {t.pod} ({t.ip}:8000, endpoint http) succeeds ({n} samples) but lacks at least one of "
         f"vllm:num_requests_running, vllm:kv_cache_usage_perc, vllm:time_to_first_token_seconds, "
         f"vllm:request_success_total for 10 minutes. Latency, saturation and error alerts for llama-8b "
         f"(model llama-8b) cannot fire until this is fixed.")
 
 
 add("VllmMetricsMissing: wrong port scraped (target up, no vllm: series at all)",
-    [up(A, [(60, 1)]), up(B, [(60, 1)]),
+    [up(A, [(60, 1)]), up(B, [(60, 1)]), samples(A, [(60, 62)]), samples(B, [(60, 554)]),
      {"series": sel("process_resident_memory_bytes", A.labels()), "values": gauge([(60, 2.1e9)])}]
     + engine_series(B, 60),
     none("VllmMetricsMissing", "5m", "9m")
-    + [check("VllmMetricsMissing", "12m", metrics_missing(A)),
-       check("VllmMetricsMissing", "50m", metrics_missing(A))])
+    + [check("VllmMetricsMissing", "12m", metrics_missing(A, 62)),
+       check("VllmMetricsMissing", "50m", metrics_missing(A, 62))])
 
 add("VllmMetricsMissing: pre-V1 metric name (vllm:gpu_cache_usage_perc instead of kv_cache_usage_perc)",
-    [up(A, [(60, 1)]),
+    [up(A, [(60, 1)]), samples(A, [(60, 548)]),
      {"series": sel("vllm:gpu_cache_usage_perc", A.engine()), "values": gauge([(60, 0.4)])}]
     + engine_series(A, 60, skip=("kv",)),
-    [check("VllmMetricsMissing", "30m", metrics_missing(A))])
+    [check("VllmMetricsMissing", "30m", metrics_missing(A, 548))])
 
 add("VllmMetricsMissing: series missing from one scrape only",
-    [up(A, [(60, 1)])]
+    [up(A, [(60, 1)]), samples(A, [(60, 554)])]
     + [{"series": s["series"], "values": s["values"]} for s in engine_series(A, 60) if "running" not in s["series"]]
     + [{"series": sel("vllm:num_requests_running", A.engine()), "values": gauge([(20, 3), (1, "stale"), (39, 3)])}],
     none("VllmMetricsMissing", "21m", "25m", "31m", "40m"))
 
 add("VllmMetricsMissing: healthy pods",
-    [up(A, [(60, 1)]), up(B, [(60, 1)])] + engine_series(A, 60) + engine_series(B, 60),
+    [up(A, [(60, 1)]), up(B, [(60, 1)]), samples(A, [(60, 554)]), samples(B, [(60, 554)])]
+    + engine_series(A, 60) + engine_series(B, 60),
     none("VllmMetricsMissing", "30m", "59m"))
 
 add("VllmMetricsMissing: other deployments without vLLM metrics",
-    [up(A, [(60, 1)])] + engine_series(A, 60) + [up(t, [(60, 1)]) for t in OTHERS],
+    [up(A, [(60, 1)]), samples(A, [(60, 554)])] + engine_series(A, 60)
+    + [up(t, [(60, 1)]) for t in OTHERS] + [samples(t, [(60, 62)]) for t in OTHERS],
     none("VllmMetricsMissing", "30m", "59m"))
 
 
@@ -525,15 +536,15 @@ def dep(ns="llm", name="llama-8b"):
 OTHER_DEPS = [dep("llm", "llama-8b-v2"), dep("other", "llama-8b")]
 
 
-def stuck_alert():
+def stuck_alert(updated=1):
     return alert(
         "VllmRolloutStuck", {"deployment_namespace": "llm", "deployment": "llama-8b", "namespace": "llm",
                              "severity": "warning"},
         "VllmDeployment llm/llama-8b: rollout is stuck",
         "The rollout of VllmDeployment llm/llama-8b (model llama-8b) has not completed within its progress "
         "deadline (spec.rollout.progressDeadline) or has been Progressing with fewer updated than desired "
-        "replicas for 6 hours. New pods do not become Ready; the previous revision keeps serving if "
-        "maxUnavailable is 0.")
+        f"replicas for 6 hours; {updated} replica(s) are updated to the new revision. New pods do not become "
+        "Ready; the previous revision keeps serving if maxUnavailable is 0.")
 
 
 def deadline(d, phases, op=OPERATOR):
@@ -559,11 +570,13 @@ add("VllmRolloutStuck: progress deadline exceeded (other deployments too)",
 
 add("VllmRolloutStuck: deadline flag survives an operator restart (new operator pod)",
     [deadline(dep(), [(45, 0), (15, 1), (1, "stale")]),
-     deadline(dep(), [(61, None), (29, 1)], OPERATOR_RESTARTED)],
-    [check("VllmRolloutStuck", "70m", stuck_alert())])
+     deadline(dep(), [(61, None), (29, 1)], OPERATOR_RESTARTED)]
+    + replicas(dep(), [(60, 2), (1, "stale")], [(60, 2), (1, "stale")], [(60, 2), (1, "stale")])
+    + replicas(dep(), [(61, None), (29, 2)], [(61, None), (29, 2)], [(61, None), (29, 2)], OPERATOR_RESTARTED),
+    [check("VllmRolloutStuck", "70m", stuck_alert(2))])
 
 add("VllmRolloutStuck: deadline flag set for one minute",
-    [deadline(dep(), [(45, 0), (1, 1), (44, 0)])],
+    [deadline(dep(), [(45, 0), (1, 1), (44, 0)])] + replicas(dep(), [(90, 2)], [(90, 2)], [(90, 1)]),
     none("VllmRolloutStuck", "46m", "50m", "55m"))
 
 add("VllmRolloutStuck: a long but healthy rollout (Progressing 2h, deadline not exceeded)",
@@ -582,7 +595,8 @@ add("VllmRolloutStuck: backstop, Progressing with updated < desired for 6h, dead
     + [check("VllmRolloutStuck", "6h30m", stuck_alert())])
 
 add("VllmRolloutStuck: only other deployments stuck",
-    [deadline(dep(), [(90, 0)])] + [deadline(d, [(10, 0), (80, 1)]) for d in OTHER_DEPS],
+    [deadline(dep(), [(90, 0)])] + replicas(dep(), [(90, 2)], [(90, 2)], [(90, 2)])
+    + sum(([deadline(d, [(10, 0), (80, 1)])] + replicas(d, [(90, 2)], [(90, 2)], [(90, 1)]) for d in OTHER_DEPS), []),
     none("VllmRolloutStuck", "30m", "89m"))
 
 
