@@ -1,0 +1,47 @@
+package io.vllmoperator.cluster;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vllmoperator.reconciler.VllmDeploymentReconciler;
+import java.time.Clock;
+
+/** The real operator, started in the test JVM against the test cluster. */
+final class InProcessOperator implements AutoCloseable {
+  private final Operator operator;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private InProcessOperator(KubernetesClient client) {
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withMetrics(
+                        MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                            .build()));
+    operator.register(new VllmDeploymentReconciler(Clock.systemUTC()));
+  }
+
+  static InProcessOperator start(KubernetesClient client) {
+    InProcessOperator running = new InProcessOperator(client);
+    running.operator.start();
+    return running;
+  }
+
+  /** Successful reconciles so far, from JOSDK's own metrics. */
+  double successfulReconciles() {
+    return registry.getMeters().stream()
+        .filter(m -> m.getId().getName().equals("operator.sdk.reconciliations.success"))
+        .filter(Counter.class::isInstance)
+        .mapToDouble(m -> ((Counter) m).count())
+        .sum();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}
