@@ -54,6 +54,32 @@ public final class LocalCluster {
     return kubeconfig;
   }
 
+  /** A client acting as the given ServiceAccount (the admin kubeconfig may impersonate). */
+  public KubernetesClient newClientAs(String namespace, String serviceAccount) {
+    try {
+      Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+      config.setImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount);
+      config.setImpersonateGroups(
+          "system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated");
+      return new KubernetesClientBuilder().withConfig(config).build();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs the cluster's helm against it; returns exit code and combined output. */
+  public Result helm(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(binDir.resolve("helm").toString());
+    command.add("--kubeconfig=" + kubeconfig);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("HELM_CACHE_HOME", stateDir.resolve("helm/cache").toString());
+    builder.environment().put("HELM_CONFIG_HOME", stateDir.resolve("helm/config").toString());
+    builder.environment().put("HELM_DATA_HOME", stateDir.resolve("helm/data").toString());
+    return exec(builder, "", Duration.ofMinutes(3));
+  }
+
   /** Runs the cluster's own kubectl; returns exit code and combined output. */
   public Result kubectl(String stdin, String... args) {
     List<String> command = new ArrayList<>();

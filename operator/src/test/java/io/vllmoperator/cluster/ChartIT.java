@@ -1,0 +1,131 @@
+package io.vllmoperator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vllmoperator.TestManifests;
+import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.api.v1alpha1.status.Phase;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Helm chart: lint, template, install, and the operator working under the chart's RBAC. */
+class ChartIT {
+  private static final String CHART = "charts/vllm-operator";
+  private static final String RELEASE_NS = "vllm-operator";
+  private static final String RELEASE = "vllm-operator";
+  private static final String WORKLOAD_NS = "chart-tier";
+
+  private static LocalCluster cluster;
+  private static KubernetesClient admin;
+
+  @BeforeAll
+  static void install() {
+    cluster = LocalCluster.get();
+    admin = cluster.newClient();
+    var installed =
+        cluster.helm(
+            "upgrade", "--install", RELEASE, chart(), "-n", RELEASE_NS, "--create-namespace");
+    assertThat(installed.exitCode()).as(installed.output()).isZero();
+    ClusterFixtures.installCrd(admin);
+    ClusterFixtures.ensureNamespace(admin, WORKLOAD_NS);
+  }
+
+  @AfterAll
+  static void uninstall() {
+    admin.resources(VllmDeployment.class).inNamespace(WORKLOAD_NS).delete();
+    cluster.helm("uninstall", RELEASE, "-n", RELEASE_NS);
+    admin.close();
+  }
+
+  @Test
+  void lintsStrictly() {
+    var lint = cluster.helm("lint", "--strict", chart());
+    assertThat(lint.exitCode()).as(lint.output()).isZero();
+  }
+
+  @Test
+  void rbacGrantsNoSecretsAndNoClaimDeletion() throws IOException {
+    var template = cluster.helm("template", RELEASE, chart(), "-n", RELEASE_NS);
+    assertThat(template.exitCode()).as(template.output()).isZero();
+
+    List<JsonNode> rules = new ArrayList<>();
+    for (JsonNode doc : documents(template.output())) {
+      if ("ClusterRole".equals(doc.path("kind").asText())
+          && RELEASE.equals(doc.at("/metadata/name").asText())) {
+        doc.path("rules").forEach(rules::add);
+      }
+    }
+    assertThat(rules).isNotEmpty();
+    assertThat(rules)
+        .noneSatisfy(r -> assertThat(r.path("resources").toString()).contains("secrets"));
+    assertThat(rules)
+        .filteredOn(r -> r.path("resources").toString().contains("persistentvolumeclaims"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.path("verbs").toString()).doesNotContain("delete"));
+  }
+
+  @Test
+  void theOperatorRunsAnExampleToReadyUnderTheChartsServiceAccount() throws IOException {
+    try (KubernetesClient asOperator = cluster.newClientAs(RELEASE_NS, RELEASE);
+        InProcessOperator operator = InProcessOperator.start(asOperator)) {
+      assertThatThrownBy(() -> asOperator.secrets().inNamespace(WORKLOAD_NS).list())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining("forbidden");
+
+      VllmDeployment vllm =
+          TestManifests.readExample(
+                  TestManifests.repoRoot().resolve("examples/gated-model-with-secrets.yaml"))
+              .get(0);
+      vllm.getMetadata().setNamespace(WORKLOAD_NS);
+      vllm.getMetadata().setGeneration(null);
+      admin.resource(vllm).create();
+
+      await("Ready under the chart's RBAC")
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () -> {
+                var current =
+                    admin
+                        .resources(VllmDeployment.class)
+                        .inNamespace(WORKLOAD_NS)
+                        .withName(vllm.getMetadata().getName())
+                        .get();
+                return current.getStatus() != null && current.getStatus().getPhase() == Phase.READY;
+              });
+      assertThat(
+              admin.v1().events().inNamespace(WORKLOAD_NS).list().getItems().stream()
+                  .filter(e -> "vllm-operator".equals(e.getSource().getComponent())))
+          .as("events recorded with the chart's permissions")
+          .isNotEmpty();
+    }
+  }
+
+  private static String chart() {
+    return TestManifests.repoRoot().resolve(CHART).toString();
+  }
+
+  private static List<JsonNode> documents(String yaml) throws IOException {
+    try (var it = new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(yaml)) {
+      List<JsonNode> docs = new ArrayList<>();
+      while (it.hasNext()) {
+        JsonNode doc = (JsonNode) it.next();
+        if (doc != null && !doc.isNull()) {
+          docs.add(doc);
+        }
+      }
+      return docs;
+    }
+  }
+}
