@@ -16,7 +16,7 @@ final class ApiServerWrites {
   private ApiServerWrites() {}
 
   /** Sum of write requests to the given resources (e.g. deployments, services). */
-  static double count(LocalCluster cluster, Set<String> resources) {
+  static double count(TestCluster cluster, Set<String> resources) {
     var metrics = cluster.kubectl("", "get", "--raw", "/metrics");
     if (metrics.exitCode() != 0) {
       throw new IllegalStateException("cannot read apiserver metrics: " + metrics.output());

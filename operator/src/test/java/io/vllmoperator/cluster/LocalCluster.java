@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * scheduler, kwok with fake GPU nodes), started once per test JVM and stopped when it exits. If it
  * cannot start, every test that needs it fails: it is never silently skipped.
  */
-public final class LocalCluster {
+public final class LocalCluster implements TestCluster {
   private static LocalCluster instance;
 
   private final Path kubeconfig;
@@ -40,6 +40,7 @@ public final class LocalCluster {
     return instance;
   }
 
+  @Override
   public KubernetesClient newClient() {
     try {
       return new KubernetesClientBuilder()
@@ -80,7 +81,7 @@ public final class LocalCluster {
     return exec(builder, "", Duration.ofMinutes(3));
   }
 
-  /** Runs the cluster's own kubectl; returns exit code and combined output. */
+  @Override
   public Result kubectl(String stdin, String... args) {
     List<String> command = new ArrayList<>();
     command.add(binDir.resolve("kubectl").toString());
@@ -89,8 +90,6 @@ public final class LocalCluster {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     return exec(builder, stdin, Duration.ofMinutes(2));
   }
-
-  public record Result(int exitCode, String output) {}
 
   private static LocalCluster start() {
     Path root = TestManifests.repoRoot();
@@ -127,6 +126,19 @@ public final class LocalCluster {
     return new LocalCluster(Path.of(export.substring("export KUBECONFIG=".length())), bin, state);
   }
 
+  /** The directory scripts/testbin builds the binaries into (bin/, kwok-stages.yaml). */
+  static Path testbinDir() {
+    Result testbin =
+        run(
+            List.of("bash", TestManifests.repoRoot().resolve("scripts/testbin").toString()),
+            "",
+            Duration.ofMinutes(60));
+    if (testbin.exitCode() != 0) {
+      throw new IllegalStateException("scripts/testbin failed:\n" + testbin.output());
+    }
+    return Path.of(lastLine(testbin.output()));
+  }
+
   private void stop() {
     runWithEnv(
         List.of(
@@ -141,7 +153,7 @@ public final class LocalCluster {
     return lines[lines.length - 1].strip();
   }
 
-  private static Result run(List<String> command, String stdin, Duration timeout) {
+  static Result run(List<String> command, String stdin, Duration timeout) {
     return exec(new ProcessBuilder(command), stdin, timeout);
   }
 
@@ -153,7 +165,7 @@ public final class LocalCluster {
   }
 
   /** Scripts: stdout is returned and stderr (progress) goes to the test output for diagnosis. */
-  private static Result exec(ProcessBuilder builder, String stdin, Duration timeout) {
+  static Result exec(ProcessBuilder builder, String stdin, Duration timeout) {
     try {
       if (!builder.redirectErrorStream()) {
         builder.redirectError(ProcessBuilder.Redirect.INHERIT);
