@@ -100,12 +100,7 @@ final class K3sCluster implements TestCluster, AutoCloseable {
 
   @Override
   public Result kubectl(String stdin, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(binDir.resolve("kubectl").toString());
-    command.add("--kubeconfig=" + kubeconfig);
-    command.addAll(List.of(args));
-    return LocalCluster.exec(
-        new ProcessBuilder(command).redirectErrorStream(true), stdin, Duration.ofMinutes(2));
+    return LocalCluster.kubectl(binDir, kubeconfig, stdin, args);
   }
 
   @Override

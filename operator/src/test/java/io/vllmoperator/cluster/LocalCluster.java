@@ -83,12 +83,17 @@ public final class LocalCluster implements TestCluster {
 
   @Override
   public Result kubectl(String stdin, String... args) {
+    return kubectl(binDir, kubeconfig, stdin, args);
+  }
+
+  /** kubectl of the test binaries against any kubeconfig; stderr is merged into the output. */
+  static Result kubectl(Path binDir, Path kubeconfig, String stdin, String... args) {
     List<String> command = new ArrayList<>();
     command.add(binDir.resolve("kubectl").toString());
     command.add("--kubeconfig=" + kubeconfig);
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    return exec(builder, stdin, Duration.ofMinutes(2));
+    return exec(
+        new ProcessBuilder(command).redirectErrorStream(true), stdin, Duration.ofMinutes(2));
   }
 
   private static LocalCluster start() {
