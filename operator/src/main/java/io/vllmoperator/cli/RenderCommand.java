@@ -47,6 +47,13 @@ public class RenderCommand implements Callable<Integer> {
       description = "Namespace for VllmDeployments that name none (default: ${DEFAULT-VALUE}).")
   String namespace;
 
+  @Option(
+      names = "--no-prometheus-operator",
+      description =
+          "Render as for a cluster without the prometheus-operator CRDs: no ServiceMonitor and"
+              + " no PrometheusRule (the operator skips them there).")
+  boolean noPrometheusOperator;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -65,7 +72,7 @@ public class RenderCommand implements Callable<Integer> {
       return INVALID_INPUT;
     }
     List<HasMetadata> objects = new ArrayList<>();
-    deployments.forEach(vllm -> objects.addAll(DesiredObjects.of(vllm)));
+    deployments.forEach(vllm -> objects.addAll(DesiredObjects.of(vllm, !noPrometheusOperator)));
     ManifestWriter.write(objects, out);
     out.flush();
     return 0;

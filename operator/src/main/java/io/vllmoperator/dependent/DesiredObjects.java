@@ -2,6 +2,7 @@ package io.vllmoperator.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.desired.MonitoringSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,13 +13,35 @@ import java.util.List;
 public final class DesiredObjects {
   private DesiredObjects() {}
 
+  /** As on a cluster with prometheus-operator installed. */
   public static List<HasMetadata> of(VllmDeployment vllm) {
+    return of(vllm, true);
+  }
+
+  /**
+   * @param prometheusOperator whether the monitoring.coreos.com CRDs exist; without them the
+   *     ServiceMonitor and PrometheusRule are skipped, as the operator skips them
+   */
+  public static List<HasMetadata> of(VllmDeployment vllm, boolean prometheusOperator) {
     List<HasMetadata> objects = new ArrayList<>();
     if (ModelCachePvcDependentResource.CacheSizeRequested.requested(vllm)) {
       objects.add(ModelCachePvcDependentResource.build(vllm));
     }
     objects.add(DeploymentDependentResource.build(vllm));
     objects.add(ServiceDependentResource.build(vllm));
+    MonitoringSettings monitoring = MonitoringSettings.of(vllm);
+    if (prometheusOperator && monitoring.serviceMonitor()) {
+      objects.add(ServiceMonitorDependentResource.build(vllm));
+    }
+    if (prometheusOperator && monitoring.alerts()) {
+      objects.add(PrometheusRuleDependentResource.build(vllm));
+    }
+    if (monitoring.dashboards()) {
+      objects.add(DashboardsConfigMapDependentResource.build(vllm));
+    }
+    if (monitoring.logShipping()) {
+      objects.add(LogShippingConfigMapDependentResource.build(vllm));
+    }
     return objects;
   }
 }

@@ -47,6 +47,17 @@ public final class Labels {
     return labels;
   }
 
+  /**
+   * Labels of the ServiceMonitor and PrometheusRule: spec.monitoring.labels (e.g. the `release`
+   * label kube-prometheus-stack selects on), then {@link #common}, which wins on a clash so the
+   * operator keeps finding what it manages.
+   */
+  public static Map<String, String> monitoring(VllmDeployment vllm) {
+    Map<String, String> labels = new LinkedHashMap<>(MonitoringSettings.of(vllm).labels());
+    labels.putAll(common(vllm));
+    return labels;
+  }
+
   /** The selector as the scale subresource wants it: k=v,k=v. */
   public static String selectorString(VllmDeployment vllm) {
     return String.join(

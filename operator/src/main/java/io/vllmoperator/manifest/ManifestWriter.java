@@ -16,6 +16,8 @@ public final class ManifestWriter {
       new ObjectMapper(
           YAMLFactory.builder()
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              // Multi-line strings (alert expressions, dashboards, log configs) stay readable.
+              .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
               .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
               .disable(YAMLGenerator.Feature.SPLIT_LINES)
               .build());

@@ -9,24 +9,35 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import io.vllmoperator.dependent.DashboardsConfigMapDependentResource;
 import io.vllmoperator.dependent.DeploymentDependentResource;
+import io.vllmoperator.dependent.LogShippingConfigMapDependentResource;
 import io.vllmoperator.dependent.ModelCachePvcDependentResource;
+import io.vllmoperator.dependent.PrometheusOperatorCrdPresent;
+import io.vllmoperator.dependent.PrometheusRuleDependentResource;
 import io.vllmoperator.dependent.ServiceDependentResource;
+import io.vllmoperator.dependent.ServiceMonitorDependentResource;
 import io.vllmoperator.desired.Labels;
+import io.vllmoperator.desired.MonitoringSettings;
 import io.vllmoperator.status.Conditions;
 import io.vllmoperator.status.EventRecorder;
+import io.vllmoperator.status.PrometheusOperatorCrds;
 import io.vllmoperator.status.StatusEvents;
 import io.vllmoperator.status.VllmStatusAggregator;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,7 +52,25 @@ import java.util.Set;
           type = ModelCachePvcDependentResource.class,
           reconcilePrecondition = ModelCachePvcDependentResource.CacheSizeRequested.class),
       @Dependent(name = "deployment", type = DeploymentDependentResource.class),
-      @Dependent(name = "service", type = ServiceDependentResource.class)
+      @Dependent(name = "service", type = ServiceDependentResource.class),
+      @Dependent(
+          name = VllmDeploymentReconciler.SERVICE_MONITOR,
+          type = ServiceMonitorDependentResource.class,
+          activationCondition = ServiceMonitorDependentResource.CrdPresent.class,
+          reconcilePrecondition = ServiceMonitorDependentResource.Enabled.class),
+      @Dependent(
+          name = VllmDeploymentReconciler.PROMETHEUS_RULE,
+          type = PrometheusRuleDependentResource.class,
+          activationCondition = PrometheusRuleDependentResource.CrdPresent.class,
+          reconcilePrecondition = PrometheusRuleDependentResource.Enabled.class),
+      @Dependent(
+          name = "dashboards",
+          type = DashboardsConfigMapDependentResource.class,
+          reconcilePrecondition = DashboardsConfigMapDependentResource.Enabled.class),
+      @Dependent(
+          name = "log-config",
+          type = LogShippingConfigMapDependentResource.class,
+          reconcilePrecondition = LogShippingConfigMapDependentResource.Enabled.class)
     })
 @ControllerConfiguration(
     name = "vllmdeployment",
@@ -49,6 +78,15 @@ import java.util.Set;
 public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   /** Stable server-side apply field manager: changing it would orphan managed fields. */
   public static final String FIELD_MANAGER = "vllm-operator";
+
+  static final String SERVICE_MONITOR = "service-monitor";
+  static final String PROMETHEUS_RULE = "prometheus-rule";
+
+  /**
+   * While a wanted ServiceMonitor/PrometheusRule waits for its CRD, reconcile again after this, so
+   * the activation condition looks again and creates them without an operator restart.
+   */
+  static final Duration CRD_RECHECK = PrometheusOperatorCrdPresent.RECHECK_INTERVAL.plusSeconds(10);
 
   private static final int MAX_ERROR_MESSAGE = 400;
 
@@ -62,18 +100,43 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   public UpdateControl<VllmDeployment> reconcile(
       VllmDeployment vllm, Context<VllmDeployment> context) {
     var now = clock.instant();
+    PrometheusOperatorCrds crds = prometheusOperatorCrds(context);
     VllmDeploymentStatus status =
         new VllmStatusAggregator(now)
             .aggregate(
                 vllm,
                 context.getSecondaryResource(Deployment.class),
-                context.getSecondaryResources(Pod.class));
-    if (sameStatus(vllm.getStatus(), status)) {
-      return UpdateControl.noUpdate();
+                context.getSecondaryResources(Pod.class),
+                crds);
+    if (!sameStatus(vllm.getStatus(), status)) {
+      var recorder = new EventRecorder(context.getClient());
+      StatusEvents.between(vllm.getStatus(), status).forEach(e -> recorder.record(vllm, e, now));
+      // Patch and cache, so the next reconcile compares against this status, not a stale one.
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+          vllm, withStatus(vllm, status), context);
     }
-    var recorder = new EventRecorder(context.getClient());
-    StatusEvents.between(vllm.getStatus(), status).forEach(e -> recorder.record(vllm, e, now));
-    return UpdateControl.patchStatus(withStatus(vllm, status));
+    UpdateControl<VllmDeployment> control = UpdateControl.noUpdate();
+    return waitsForCrd(vllm, crds) ? control.rescheduleAfter(CRD_RECHECK) : control;
+  }
+
+  /** The activation conditions' answers; a dependent the workflow did not visit counts as found. */
+  static PrometheusOperatorCrds prometheusOperatorCrds(Context<VllmDeployment> context) {
+    var result = context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult();
+    return new PrometheusOperatorCrds(
+        crdFound(result, SERVICE_MONITOR), crdFound(result, PROMETHEUS_RULE));
+  }
+
+  private static boolean crdFound(Optional<WorkflowReconcileResult> result, String dependent) {
+    return result
+        .flatMap(
+            r -> r.getDependentConditionResult(dependent, Condition.Type.ACTIVATION, Boolean.class))
+        .orElse(true);
+  }
+
+  static boolean waitsForCrd(VllmDeployment vllm, PrometheusOperatorCrds crds) {
+    MonitoringSettings monitoring = MonitoringSettings.of(vllm);
+    return (monitoring.serviceMonitor() && !crds.serviceMonitors())
+        || (monitoring.alerts() && !crds.prometheusRules());
   }
 
   /** Pods are watched, never managed: their states explain a Degraded or stuck deployment. */

@@ -10,6 +10,7 @@ import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
 import io.vllmoperator.api.v1alpha1.status.Phase;
 import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
 import io.vllmoperator.desired.Labels;
+import io.vllmoperator.desired.MonitoringSettings;
 import io.vllmoperator.desired.Names;
 import io.vllmoperator.desired.VllmPodTemplate;
 import java.time.Instant;
@@ -23,7 +24,11 @@ public final class VllmStatusAggregator {
   /** Deployment controller reasons (pkg/controller/deployment/util). */
   static final String NEW_RS_AVAILABLE = "NewReplicaSetAvailable";
 
-  static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+  public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+
+  public static final String PROMETHEUS_OPERATOR_NOT_INSTALLED = "PrometheusOperatorNotInstalled";
+  public static final String MONITORING_CREATED = "AllCreated";
+  public static final String MONITORING_DISABLED = "Disabled";
 
   private final Instant now;
 
@@ -31,8 +36,14 @@ public final class VllmStatusAggregator {
     this.now = now;
   }
 
+  /**
+   * @param crds the prometheus-operator CRDs found on the cluster, for MonitoringReady
+   */
   public VllmDeploymentStatus aggregate(
-      VllmDeployment vllm, Optional<Deployment> deployment, Collection<Pod> pods) {
+      VllmDeployment vllm,
+      Optional<Deployment> deployment,
+      Collection<Pod> pods,
+      PrometheusOperatorCrds crds) {
     VllmDeploymentStatus previous =
         vllm.getStatus() == null ? new VllmDeploymentStatus() : vllm.getStatus();
     Observed observed = Observed.of(vllm, deployment);
@@ -56,6 +67,7 @@ public final class VllmStatusAggregator {
     conditions.add(available(observed, generation, before));
     conditions.add(progressing(observed, phase, generation, before));
     conditions.add(degraded(observed, phase, trouble, generation, before));
+    conditions.add(monitoringReady(vllm, crds, generation, before));
     status.setConditions(conditions);
     status.setRollout(rollout(observed, phase, previous.getRollout()));
     return status;
@@ -162,6 +174,61 @@ public final class VllmStatusAggregator {
       default ->
           Conditions.of(Conditions.DEGRADED, false, "AsExpected", "", generation, before, now);
     };
+  }
+
+  /**
+   * True (AllCreated) when every monitoring object the spec asks for exists; False
+   * (PrometheusOperatorNotInstalled) while a wanted ServiceMonitor or PrometheusRule waits for its
+   * CRD; False (Disabled) when spec.monitoring turns everything off.
+   */
+  private Condition monitoringReady(
+      VllmDeployment vllm, PrometheusOperatorCrds crds, Long generation, List<Condition> before) {
+    MonitoringSettings monitoring = MonitoringSettings.of(vllm);
+    if (!monitoring.anything()) {
+      return Conditions.of(
+          Conditions.MONITORING_READY,
+          false,
+          MONITORING_DISABLED,
+          "spec.monitoring turns off scraping, alerts, dashboards and log shipping",
+          generation,
+          before,
+          now);
+    }
+    List<String> created = new ArrayList<>();
+    List<String> waiting = new ArrayList<>();
+    if (monitoring.serviceMonitor()) {
+      (crds.serviceMonitors() ? created : waiting).add("ServiceMonitor");
+    }
+    if (monitoring.alerts()) {
+      (crds.prometheusRules() ? created : waiting).add("PrometheusRule");
+    }
+    if (monitoring.dashboards()) {
+      created.add("ConfigMap " + Names.dashboards(vllm));
+    }
+    if (monitoring.logShipping()) {
+      created.add("ConfigMap " + Names.logConfig(vllm));
+    }
+    if (!waiting.isEmpty()) {
+      return Conditions.of(
+          Conditions.MONITORING_READY,
+          false,
+          PROMETHEUS_OPERATOR_NOT_INSTALLED,
+          "the monitoring.coreos.com CRDs of prometheus-operator are not installed: "
+              + String.join(" and ", waiting)
+              + " will be created once they are"
+              + (created.isEmpty() ? "" : "; created: " + String.join(", ", created)),
+          generation,
+          before,
+          now);
+    }
+    return Conditions.of(
+        Conditions.MONITORING_READY,
+        true,
+        MONITORING_CREATED,
+        "created: " + String.join(", ", created),
+        generation,
+        before,
+        now);
   }
 
   private static RolloutStatus rollout(Observed o, Phase phase, RolloutStatus previous) {

@@ -45,9 +45,36 @@ class RenderCommandTest {
         .containsExactly(
             "Deployment/team/a",
             "Service/team/a",
+            "ServiceMonitor/team/a",
+            "PrometheusRule/team/a",
+            "ConfigMap/team/a-dashboards",
+            "ConfigMap/team/a-logs",
             "PersistentVolumeClaim/ml/b-cache",
             "Deployment/ml/b",
-            "Service/ml/b");
+            "Service/ml/b",
+            "ServiceMonitor/ml/b",
+            "PrometheusRule/ml/b",
+            "ConfigMap/ml/b-dashboards",
+            "ConfigMap/ml/b-logs");
+  }
+
+  @Test
+  void withoutPrometheusOperatorThereIsNoServiceMonitorOrPrometheusRule() throws IOException {
+    var result = Cli.runWithStdin(VALID, "render", "-f", "-", "--no-prometheus-operator");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(documents(result.out()))
+        .extracting(d -> d.at("/kind").asText() + "/" + d.at("/metadata/name").asText())
+        .containsExactly(
+            "Deployment/a",
+            "Service/a",
+            "ConfigMap/a-dashboards",
+            "ConfigMap/a-logs",
+            "PersistentVolumeClaim/b-cache",
+            "Deployment/b",
+            "Service/b",
+            "ConfigMap/b-dashboards",
+            "ConfigMap/b-logs");
   }
 
   @Test

@@ -36,7 +36,15 @@ abstract class OperatorClusterSuite {
   private static final String NS = "llm";
   private static final Duration READY = Duration.ofSeconds(120);
   private static final Set<String> OPERATOR_WRITTEN =
-      Set.of("deployments", "services", "persistentvolumeclaims", "vllmdeployments", "events");
+      Set.of(
+          "deployments",
+          "services",
+          "persistentvolumeclaims",
+          "configmaps",
+          "servicemonitors",
+          "prometheusrules",
+          "vllmdeployments",
+          "events");
 
   private TestCluster cluster;
   private KubernetesClient client;

@@ -58,10 +58,15 @@ class ServiceAndCacheDependentResourcesTest {
 
   @Test
   void desiredObjectsListTheClaimOnlyWhenTheOperatorOwnsIt() {
-    assertThat(DesiredObjects.of(vllm("a", "model: {name: m, cache: {size: 1Gi}}")))
+    String noMonitoring =
+        "\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled: false},"
+            + " dashboards: {enabled: false}, logs: {promtail: false}}";
+    assertThat(DesiredObjects.of(vllm("a", "model: {name: m, cache: {size: 1Gi}}" + noMonitoring)))
         .extracting(o -> o.getKind())
         .containsExactly("PersistentVolumeClaim", "Deployment", "Service");
-    assertThat(DesiredObjects.of(vllm("b", "model: {name: m, cache: {existingClaim: x}}")))
+    assertThat(
+            DesiredObjects.of(
+                vllm("b", "model: {name: m, cache: {existingClaim: x}}" + noMonitoring)))
         .extracting(o -> o.getKind())
         .containsExactly("Deployment", "Service");
   }

@@ -25,7 +25,9 @@ class VllmStatusAggregatorTest {
   @Test
   void noDeploymentYetIsPending() {
     var status =
-        new VllmStatusAggregator(T0).aggregate(vllm, Optional.empty(), java.util.List.of());
+        new VllmStatusAggregator(T0)
+            .aggregate(
+                vllm, Optional.empty(), java.util.List.of(), PrometheusOperatorCrds.INSTALLED);
 
     assertThat(status.getPhase()).isEqualTo(Phase.PENDING);
     assertThat(status.getReady()).isEqualTo("0/2");
@@ -139,7 +141,8 @@ class VllmStatusAggregatorTest {
             .aggregate(
                 vllm,
                 Optional.of(deployment(2, 0, 2, "ReplicaSetUpdated")),
-                java.util.List.of(pod));
+                java.util.List.of(pod),
+                PrometheusOperatorCrds.INSTALLED);
 
     assertThat(status.getPhase()).isEqualTo(Phase.PROGRESSING);
     assertCondition(status, Conditions.DEGRADED, "True", "InsufficientGpu");
@@ -148,9 +151,79 @@ class VllmStatusAggregatorTest {
         .contains("Insufficient nvidia.com/gpu");
   }
 
+  @Test
+  void monitoringIsReadyWhenEveryWantedObjectCouldBeCreated() {
+    var status = aggregate(T0, deployment(2, 2, 2, "NewReplicaSetAvailable"));
+
+    assertCondition(status, Conditions.MONITORING_READY, "True", "AllCreated");
+    assertThat(condition(status, Conditions.MONITORING_READY).getMessage())
+        .isEqualTo(
+            "created: ServiceMonitor, PrometheusRule, ConfigMap llama-dashboards, ConfigMap"
+                + " llama-logs");
+  }
+
+  @Test
+  void withoutPrometheusOperatorMonitoringIsNotReadyAndSaysWhatWaits() {
+    var status =
+        new VllmStatusAggregator(T0)
+            .aggregate(
+                vllm,
+                Optional.of(deployment(2, 2, 2, "NewReplicaSetAvailable")),
+                java.util.List.of(),
+                PrometheusOperatorCrds.MISSING);
+
+    assertCondition(status, Conditions.MONITORING_READY, "False", "PrometheusOperatorNotInstalled");
+    assertThat(condition(status, Conditions.MONITORING_READY).getMessage())
+        .contains("ServiceMonitor and PrometheusRule will be created once they are")
+        .contains("created: ConfigMap llama-dashboards, ConfigMap llama-logs");
+    // The deployment itself is unaffected.
+    assertThat(status.getPhase()).isEqualTo(Phase.READY);
+  }
+
+  @Test
+  void aMissingCrdOnlyMattersForWhatTheSpecWants() {
+    var noAlerts =
+        vllm(
+            "llama",
+            "model: {name: m}\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled:"
+                + " false}}");
+    var rulesOnly = new PrometheusOperatorCrds(false, true);
+
+    var status =
+        new VllmStatusAggregator(T0)
+            .aggregate(
+                noAlerts, Optional.empty(), java.util.List.of(), PrometheusOperatorCrds.MISSING);
+    var partial =
+        new VllmStatusAggregator(T0)
+            .aggregate(vllm, Optional.empty(), java.util.List.of(), rulesOnly);
+
+    assertCondition(status, Conditions.MONITORING_READY, "True", "AllCreated");
+    assertCondition(
+        partial, Conditions.MONITORING_READY, "False", "PrometheusOperatorNotInstalled");
+    assertThat(condition(partial, Conditions.MONITORING_READY).getMessage())
+        .contains("ServiceMonitor will be created")
+        .contains("created: PrometheusRule,");
+  }
+
+  @Test
+  void monitoringSwitchedOffEntirelyIsDisabled() {
+    var off =
+        vllm(
+            "llama",
+            "model: {name: m}\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled:"
+                + " false}, dashboards: {enabled: false}, logs: {promtail: false, alloy: false}}");
+
+    var status =
+        new VllmStatusAggregator(T0)
+            .aggregate(off, Optional.empty(), java.util.List.of(), PrometheusOperatorCrds.MISSING);
+
+    assertCondition(status, Conditions.MONITORING_READY, "False", "Disabled");
+  }
+
   private VllmDeploymentStatus aggregate(Instant now, Deployment deployment) {
     return new VllmStatusAggregator(now)
-        .aggregate(vllm, Optional.of(deployment), java.util.List.of());
+        .aggregate(
+            vllm, Optional.of(deployment), java.util.List.of(), PrometheusOperatorCrds.INSTALLED);
   }
 
   private Deployment deployment(int replicas, int ready, int updated, String progressingReason) {

@@ -1,0 +1,77 @@
+package io.vllmoperator.dependent;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.CRDPresentActivationCondition;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.DetailedCondition;
+import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+
+/**
+ * Activation condition of the ServiceMonitor and PrometheusRule dependents: their
+ * monitoring.coreos.com CRD exists. While it is false JOSDK neither reconciles the dependent nor
+ * starts its informer, so a cluster without prometheus-operator never sees a failing watch.
+ *
+ * <p>JOSDK 5.2.3's {@link CRDPresentActivationCondition} asks the API server at most 10 times, 10
+ * seconds apart, and then never again: a CRD installed later would need an operator restart. This
+ * one keeps asking, at most once per {@link #RECHECK_INTERVAL} (the answer is cached per CRD for
+ * all VllmDeployments), until the CRD is there; like JOSDK it assumes a present CRD stays. The
+ * reconciler reschedules deployments that want the CRD (see {@link #RECHECK_INTERVAL}), so the
+ * check runs even when nothing else changes.
+ *
+ * <p>The result is detailed (true/false), so the reconciler can read it from the workflow result
+ * for the MonitoringReady condition.
+ */
+public class PrometheusOperatorCrdPresent<R extends HasMetadata>
+    extends CRDPresentActivationCondition<R, VllmDeployment>
+    implements DetailedCondition<R, VllmDeployment, Boolean> {
+
+  /** How often a missing CRD is looked up again. */
+  public static final Duration RECHECK_INTERVAL = Duration.ofSeconds(20);
+
+  private final Clock clock;
+  private final Duration recheckInterval;
+
+  public PrometheusOperatorCrdPresent() {
+    this(Clock.systemDefaultZone(), RECHECK_INTERVAL);
+  }
+
+  PrometheusOperatorCrdPresent(Clock clock, Duration recheckInterval) {
+    super(Integer.MAX_VALUE, recheckInterval);
+    this.clock = clock;
+    this.recheckInterval = recheckInterval;
+  }
+
+  @Override
+  public Result<Boolean> detailedIsMet(
+      DependentResource<R, VllmDeployment> dependentResource,
+      VllmDeployment primary,
+      Context<VllmDeployment> context) {
+    boolean present = isMet(dependentResource, primary, context);
+    return Result.withResult(present, present);
+  }
+
+  @Override
+  public boolean isMet(
+      DependentResource<R, VllmDeployment> dependentResource,
+      VllmDeployment primary,
+      Context<VllmDeployment> context) {
+    return super.isMet(dependentResource, primary, context);
+  }
+
+  /** Never checked, or missing and last checked longer ago than the interval. */
+  @Override
+  protected boolean shouldCheckStateNow(CRDCheckState state) {
+    if (state.isCrdPresent() == null || state.getLastChecked() == null) {
+      return true;
+    }
+    if (state.isCrdPresent()) {
+      return false;
+    }
+    // CRDCheckState stamps lastChecked with LocalDateTime.now() (default zone).
+    return !LocalDateTime.now(clock).isBefore(state.getLastChecked().plus(recheckInterval));
+  }
+}

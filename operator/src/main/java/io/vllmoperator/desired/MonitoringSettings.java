@@ -1,0 +1,67 @@
+package io.vllmoperator.desired;
+
+import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.api.v1alpha1.spec.AlertsSpec;
+import io.vllmoperator.api.v1alpha1.spec.DashboardsSpec;
+import io.vllmoperator.api.v1alpha1.spec.LogsSpec;
+import io.vllmoperator.api.v1alpha1.spec.MonitoringSpec;
+import io.vllmoperator.api.v1alpha1.spec.ServiceMonitorSpec;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * spec.monitoring with its defaults resolved. The API server (and `render`) default these fields
+ * already; this only keeps a hand-built object without them from failing.
+ */
+public record MonitoringSettings(
+    Map<String, String> labels,
+    boolean serviceMonitor,
+    String interval,
+    boolean alerts,
+    Optional<String> runbookBaseUrl,
+    Map<String, String> alertLabels,
+    boolean dashboards,
+    String folder,
+    boolean promtail,
+    boolean alloy) {
+
+  public static final String DEFAULT_INTERVAL = "15s";
+  public static final String DEFAULT_FOLDER = "vLLM";
+
+  public static MonitoringSettings of(VllmDeployment vllm) {
+    MonitoringSpec m =
+        Optional.ofNullable(vllm.getSpec().getMonitoring()).orElseGet(MonitoringSpec::new);
+    ServiceMonitorSpec sm =
+        Optional.ofNullable(m.getServiceMonitor()).orElseGet(ServiceMonitorSpec::new);
+    AlertsSpec alerts = Optional.ofNullable(m.getAlerts()).orElseGet(AlertsSpec::new);
+    DashboardsSpec dashboards =
+        Optional.ofNullable(m.getDashboards()).orElseGet(DashboardsSpec::new);
+    LogsSpec logs = Optional.ofNullable(m.getLogs()).orElseGet(LogsSpec::new);
+    return new MonitoringSettings(
+        m.getLabels() == null ? Map.of() : m.getLabels(),
+        !Boolean.FALSE.equals(sm.getEnabled()),
+        Optional.ofNullable(sm.getInterval()).orElse(DEFAULT_INTERVAL),
+        !Boolean.FALSE.equals(alerts.getEnabled()),
+        Optional.ofNullable(alerts.getRunbookBaseUrl()).filter(url -> !url.isBlank()),
+        alerts.getLabels() == null ? Map.of() : alerts.getLabels(),
+        !Boolean.FALSE.equals(dashboards.getEnabled()),
+        Optional.ofNullable(dashboards.getFolder())
+            .filter(f -> !f.isBlank())
+            .orElse(DEFAULT_FOLDER),
+        !Boolean.FALSE.equals(logs.getPromtail()),
+        Boolean.TRUE.equals(logs.getAlloy()));
+  }
+
+  /** ServiceMonitor or PrometheusRule wanted: both need the prometheus-operator CRDs. */
+  public boolean needsPrometheusOperator() {
+    return serviceMonitor || alerts;
+  }
+
+  public boolean logShipping() {
+    return promtail || alloy;
+  }
+
+  public boolean anything() {
+    return serviceMonitor || alerts || dashboards || logShipping();
+  }
+}

@@ -1,0 +1,162 @@
+package io.vllmoperator.monitoring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRuleSpec;
+import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.desired.MonitoringSettings;
+import io.vllmoperator.desired.Names;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The alert rules of one VllmDeployment: the template alerts/vllm-alerts.yaml with its placeholders
+ * replaced inside every string of the parsed tree (never in the raw text, so a value can never
+ * change the YAML structure).
+ */
+public final class AlertRules {
+  /** The runbooks shipped in this repository; ".md" is appended to the alert name for it. */
+  public static final String DEFAULT_RUNBOOK_BASE_URL =
+      "https://github.com/vllm-operator/vllm-operator/blob/main/alerts/runbooks";
+
+  static final String RUNBOOK_PLACEHOLDER = "runbook_url";
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_]*)}");
+
+  private AlertRules() {}
+
+  /** The rule file (`groups:`) for this deployment, as promtool and Prometheus read it. */
+  public static ObjectNode ruleFile(VllmDeployment vllm) {
+    ObjectNode rules = MonitoringAssets.get().alertTemplate();
+    substitute(rules, placeholders(vllm), runbookUrl(vllm), "");
+    addAlertLabels(rules, MonitoringSettings.of(vllm).alertLabels());
+    return rules;
+  }
+
+  /** The same rules as the spec of a prometheus-operator PrometheusRule. */
+  public static PrometheusRuleSpec spec(VllmDeployment vllm) {
+    return Serialization.jsonMapper().convertValue(ruleFile(vllm), PrometheusRuleSpec.class);
+  }
+
+  static Map<String, String> placeholders(VllmDeployment vllm) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("namespace", vllm.getMetadata().getNamespace());
+    values.put("name", vllm.getMetadata().getName());
+    values.put("job", Names.workload(vllm));
+    values.put("model", Names.servedModel(vllm));
+    values.putAll(Thresholds.of(vllm).byPlaceholder());
+    return values;
+  }
+
+  /** Alert name to its runbook: {@code <base>/<AlertName>}, plus ".md" for the default base. */
+  static Function<String, String> runbookUrl(VllmDeployment vllm) {
+    return MonitoringSettings.of(vllm)
+        .runbookBaseUrl()
+        .<Function<String, String>>map(base -> alert -> stripTrailingSlash(base) + "/" + alert)
+        .orElse(alert -> DEFAULT_RUNBOOK_BASE_URL + "/" + alert + ".md");
+  }
+
+  /**
+   * Replaces the placeholders in every string below {@code node}. Inside a rule with an `alert`,
+   * `${runbook_url}` is that alert's runbook. A placeholder the operator does not know, or a `${`
+   * that starts none, fails loudly: the template and this code disagree.
+   */
+  private static void substitute(
+      JsonNode node, Map<String, String> values, Function<String, String> runbook, String path) {
+    if (node instanceof ObjectNode object) {
+      Map<String, String> scope = values;
+      JsonNode alert = object.get("alert");
+      if (alert != null && alert.isTextual()) {
+        scope = new HashMap<>(values);
+        scope.put(RUNBOOK_PLACEHOLDER, runbook.apply(alert.asText()));
+      }
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
+        String at = path + "." + field.getKey();
+        requireNoPlaceholder(field.getKey(), at);
+        if (field.getValue().isTextual()) {
+          field.setValue(new TextNode(replace(field.getValue().asText(), scope, at)));
+        } else {
+          substitute(field.getValue(), scope, runbook, at);
+        }
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        String at = path + "[" + i + "]";
+        if (array.get(i).isTextual()) {
+          array.set(i, new TextNode(replace(array.get(i).asText(), values, at)));
+        } else {
+          substitute(array.get(i), values, runbook, at);
+        }
+      }
+    }
+  }
+
+  static String replace(String template, Map<String, String> values, String path) {
+    Matcher matcher = PLACEHOLDER.matcher(template);
+    StringBuilder out = new StringBuilder();
+    int last = 0;
+    while (matcher.find()) {
+      String value = values.get(matcher.group(1));
+      if (value == null) {
+        throw new IllegalStateException(
+            "alert template "
+                + MonitoringAssets.ALERT_TEMPLATE_FILE
+                + ": unknown placeholder "
+                + matcher.group()
+                + " at "
+                + path);
+      }
+      requireNoPlaceholder(template.substring(last, matcher.start()), path);
+      out.append(template, last, matcher.start()).append(value);
+      last = matcher.end();
+    }
+    requireNoPlaceholder(template.substring(last), path);
+    return out.append(template.substring(last)).toString();
+  }
+
+  private static void requireNoPlaceholder(String text, String path) {
+    if (text.contains("${")) {
+      throw new IllegalStateException(
+          "alert template "
+              + MonitoringAssets.ALERT_TEMPLATE_FILE
+              + ": malformed or unreplaced placeholder at "
+              + path
+              + ": "
+              + text.strip());
+    }
+  }
+
+  /** monitoring.alerts.labels on every alert; the template's own labels (severity) win. */
+  private static void addAlertLabels(ObjectNode rules, Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return;
+    }
+    for (JsonNode group : rules.path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        if (rule.has("alert") && rule instanceof ObjectNode alert) {
+          ObjectNode ruleLabels =
+              alert.get("labels") instanceof ObjectNode existing
+                  ? existing
+                  : alert.putObject("labels");
+          labels.forEach(
+              (key, value) -> {
+                if (!ruleLabels.has(key)) {
+                  ruleLabels.put(key, value);
+                }
+              });
+        }
+      }
+    }
+  }
+
+  private static String stripTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}
