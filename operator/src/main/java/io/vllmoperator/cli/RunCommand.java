@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.processing.Controller;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.monitoring.LogConfigAggregator;
 import io.vllmoperator.monitoring.OperatorMetrics;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
 import java.time.Clock;
@@ -18,17 +19,30 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the operator against the cluster of the current kubeconfig or service account. */
 @Command(name = "run", description = "Run the operator (kubeconfig or in-cluster config).")
 public class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
   @Option(
       names = "--http-port",
       defaultValue = "8080",
       description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
   int httpPort;
+
+  @Option(
+      names = "--log-config-namespace",
+      defaultValue = "${env:POD_NAMESPACE}",
+      description =
+          "Namespace of the ConfigMap vllm-operator-logs, which holds the log shipping config of"
+              + " every VllmDeployment (default: the operator's own namespace, POD_NAMESPACE)."
+              + " Empty: not written.")
+  String logConfigNamespace;
 
   @Override
   public Integer call() throws Exception {
@@ -40,17 +54,18 @@ public class RunCommand implements Callable<Integer> {
                         MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
                             .build())
                     .withStopOnInformerErrorDuringStartup(false));
+    Set<String> namespaces = watchedNamespaces(System.getenv("WATCH_NAMESPACES"));
     RegisteredController<VllmDeployment> controller =
         operator.register(
             new VllmDeploymentReconciler(Clock.systemUTC()),
             config -> {
-              Set<String> namespaces = watchedNamespaces(System.getenv("WATCH_NAMESPACES"));
               if (!namespaces.isEmpty()) {
                 config.settingNamespaces(namespaces);
               }
             });
     OperatorMetrics.register(registry.getPrometheusRegistry(), cachedDeployments(controller));
-    try (var http = OperatorHttpServer.start(httpPort, operator, registry)) {
+    try (var http = OperatorHttpServer.start(httpPort, operator, registry);
+        var logs = logConfigAggregator(operator, namespaces)) {
       operator.installShutdownHook(Duration.ofSeconds(10));
       operator.start();
       new CountDownLatch(1).await();
@@ -66,6 +81,16 @@ public class RunCommand implements Callable<Integer> {
       RegisteredController<VllmDeployment> registered) {
     var controller = (Controller<VllmDeployment>) registered;
     return () -> controller.getEventSourceManager().getControllerEventSource().list().toList();
+  }
+
+  private AutoCloseable logConfigAggregator(Operator operator, Set<String> namespaces) {
+    if (logConfigNamespace == null || logConfigNamespace.isBlank()) {
+      LOG.info(
+          "no --log-config-namespace (POD_NAMESPACE): ConfigMap vllm-operator-logs not written");
+      return () -> {};
+    }
+    return new LogConfigAggregator(operator.getKubernetesClient(), logConfigNamespace, namespaces)
+        .start();
   }
 
   /** WATCH_NAMESPACES, set by the chart: comma-separated; empty means every namespace. */
