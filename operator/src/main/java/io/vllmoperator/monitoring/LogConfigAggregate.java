@@ -1,12 +1,8 @@
 package io.vllmoperator.monitoring;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
@@ -26,18 +22,11 @@ public final class LogConfigAggregate {
   public static final String NAME = "vllm-operator-logs";
   public static final String PROMTAIL_KEY = "promtail.yaml";
 
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder()
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .build());
-
   private LogConfigAggregate() {}
 
   /** Pure: the same deployments, in any order, give the same ConfigMap. */
   public static ConfigMap of(String namespace, Collection<VllmDeployment> deployments) {
-    ObjectNode promtail = YAML.createObjectNode();
+    ObjectNode promtail = JsonNodeFactory.instance.objectNode();
     ArrayNode jobs = promtail.putArray("scrape_configs");
     Map<String, String> data = new LinkedHashMap<>();
     deployments.stream()
@@ -55,7 +44,7 @@ public final class LogConfigAggregate {
               }
             });
     Map<String, String> ordered = new LinkedHashMap<>();
-    ordered.put(PROMTAIL_KEY, write(promtail));
+    ordered.put(PROMTAIL_KEY, LogShippingConfigs.promtailYaml(promtail));
     ordered.putAll(data);
     return new ConfigMapBuilder()
         .withNewMetadata()
@@ -66,13 +55,5 @@ public final class LogConfigAggregate {
         .endMetadata()
         .withData(ordered)
         .build();
-  }
-
-  private static String write(JsonNode node) {
-    try {
-      return YAML.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

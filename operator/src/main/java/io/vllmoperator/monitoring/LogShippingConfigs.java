@@ -7,6 +7,7 @@ import static io.vllmoperator.monitoring.AlloyWriter.ref;
 import static io.vllmoperator.monitoring.AlloyWriter.strings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -91,8 +92,13 @@ public final class LogShippingConfigs {
 
   /** The Promtail fragment: {@code scrape_configs:} with one job for this deployment. */
   public static String promtail(VllmDeployment vllm) {
+    return promtailYaml(promtailTree(vllm));
+  }
+
+  /** A Promtail config tree as YAML, as every Promtail file the operator writes is written. */
+  static String promtailYaml(JsonNode config) {
     try {
-      return YAML.writeValueAsString(promtailTree(vllm));
+      return YAML.writeValueAsString(config);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the Promtail config", e);
     }
