@@ -77,6 +77,30 @@ class ChartIT {
   }
 
   @Test
+  void sharedDashboardsAreTheRepositorysFilesForTheGrafanaSidecar() throws IOException {
+    var template =
+        cluster.helm(
+            "template", RELEASE, chart(), "-n", RELEASE_NS, "--set", "dashboards.enabled=true");
+    assertThat(template.exitCode()).as(template.output()).isZero();
+
+    List<JsonNode> dashboards =
+        documents(template.output()).stream()
+            .filter(d -> "ConfigMap".equals(d.path("kind").asText()))
+            .filter(d -> "1".equals(d.at("/metadata/labels/grafana_dashboard").asText()))
+            .toList();
+    assertThat(dashboards).hasSize(3);
+    for (JsonNode configMap : dashboards) {
+      var entry = configMap.path("data").fields().next();
+      assertThat(entry.getValue().asText())
+          .isEqualTo(
+              java.nio.file.Files.readString(
+                  TestManifests.repoRoot().resolve("dashboards").resolve(entry.getKey())));
+    }
+    var off = cluster.helm("template", RELEASE, chart(), "-n", RELEASE_NS);
+    assertThat(off.output()).doesNotContain("grafana_dashboard");
+  }
+
+  @Test
   void theOperatorRunsAnExampleToReadyUnderTheChartsServiceAccount() throws IOException {
     try (KubernetesClient asOperator = cluster.newClientAs(RELEASE_NS, RELEASE);
         InProcessOperator operator = InProcessOperator.start(asOperator)) {
