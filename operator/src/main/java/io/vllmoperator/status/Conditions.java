@@ -11,7 +11,6 @@ public final class Conditions {
   public static final String AVAILABLE = "Available";
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
-  public static final String ROLLED_BACK = "RolledBack";
   public static final String MONITORING_READY = "MonitoringReady";
 
   private Conditions() {}
@@ -49,9 +48,5 @@ public final class Conditions {
       return java.util.Optional.empty();
     }
     return conditions.stream().filter(c -> Objects.equals(type, c.getType())).findFirst();
-  }
-
-  public static boolean isTrue(List<Condition> conditions, String type) {
-    return find(conditions, type).map(c -> "True".equals(c.getStatus())).orElse(false);
   }
 }

@@ -53,10 +53,9 @@ public final class StatusEvents {
   private static String explanation(VllmDeploymentStatus status) {
     List<String> parts = new ArrayList<>();
     for (Condition condition : status.getConditions()) {
-      boolean interesting =
-          "True".equals(condition.getStatus())
-              && !Objects.equals(condition.getType(), Conditions.AVAILABLE);
-      if (interesting || Conditions.AVAILABLE.equals(condition.getType())) {
+      // Available always; any other condition only when it is True.
+      if (Conditions.AVAILABLE.equals(condition.getType())
+          || "True".equals(condition.getStatus())) {
         parts.add(
             condition.getType() + "=" + condition.getStatus() + " (" + condition.getReason() + ")");
       }

@@ -22,11 +22,6 @@ public final class CrdSchema {
     return INSTANCE;
   }
 
-  /** The whole CustomResourceDefinition. */
-  public JsonNode crd() {
-    return crd;
-  }
-
   /** openAPIV3Schema of the single served version. */
   public JsonNode openApiSchema() {
     return crd.path("spec").path("versions").path(0).path("schema").path("openAPIV3Schema");

@@ -51,10 +51,6 @@ public final class LocalCluster implements TestCluster {
     }
   }
 
-  public Path kubeconfig() {
-    return kubeconfig;
-  }
-
   /** A client acting as the given ServiceAccount (the admin kubeconfig may impersonate). */
   public KubernetesClient newClientAs(String namespace, String serviceAccount) {
     try {
