@@ -28,14 +28,19 @@ public final class PodDiagnosis {
 
   /** The most severe finding among the pods, if any pod is in trouble. */
   public static Optional<Finding> of(Collection<Pod> pods, String gpuResource) {
+    return of(pods, gpuResource, PreviousLogs.NONE);
+  }
+
+  /** As above, classifying each crashed container's previous log when {@code logs} has it. */
+  public static Optional<Finding> of(Collection<Pod> pods, String gpuResource, PreviousLogs logs) {
     return pods.stream()
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
-        .map(pod -> diagnose(pod, gpuResource))
+        .map(pod -> diagnose(pod, gpuResource, logs))
         .flatMap(Optional::stream)
         .min(Comparator.comparingInt(f -> severity(f.reason())));
   }
 
-  static Optional<Finding> diagnose(Pod pod, String gpuResource) {
+  static Optional<Finding> diagnose(Pod pod, String gpuResource, PreviousLogs logs) {
     if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
       return Optional.empty();
     }
@@ -47,7 +52,10 @@ public final class PodDiagnosis {
     if (statuses == null) {
       return Optional.empty();
     }
-    return statuses.stream().map(s -> container(pod, s)).flatMap(Optional::stream).findFirst();
+    return statuses.stream()
+        .map(s -> container(pod, s, logs))
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   private static Optional<Finding> unschedulable(Pod pod, String gpuResource) {
@@ -69,7 +77,7 @@ public final class PodDiagnosis {
     return Optional.empty();
   }
 
-  private static Optional<Finding> container(Pod pod, ContainerStatus status) {
+  private static Optional<Finding> container(Pod pod, ContainerStatus status, PreviousLogs logs) {
     String prefix = "pod " + pod.getMetadata().getName() + ": ";
     var waiting = status.getState() == null ? null : status.getState().getWaiting();
     if (waiting != null && waiting.getReason() != null) {
@@ -94,7 +102,8 @@ public final class PodDiagnosis {
     if (last == null || Integer.valueOf(0).equals(last.getExitCode())) {
       return Optional.empty();
     }
-    String log = last.getMessage() == null ? "" : last.getMessage();
+    String log =
+        logs.of(pod, status.getName()).orElse(last.getMessage() == null ? "" : last.getMessage());
     String lower = log.toLowerCase(Locale.ROOT);
     String restarts = " (restarted " + status.getRestartCount() + " times)";
     if ("OOMKilled".equals(last.getReason())) {
