@@ -29,6 +29,9 @@ public final class DesiredObjects {
     }
     objects.add(DeploymentDependentResource.build(vllm));
     objects.add(ServiceDependentResource.build(vllm));
+    if (NetworkPolicyDependentResource.Enabled.enabled(vllm)) {
+      objects.add(NetworkPolicyDependentResource.build(vllm));
+    }
     MonitoringSettings monitoring = MonitoringSettings.of(vllm);
     if (prometheusOperator && monitoring.serviceMonitor()) {
       objects.add(ServiceMonitorDependentResource.build(vllm));

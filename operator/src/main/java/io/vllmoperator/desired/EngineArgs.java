@@ -6,11 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The arguments of `vllm serve` (the image's entrypoint). Secrets never appear here: the HF token
- * and API key reach vLLM through environment variables from Secrets.
+ * The command line of the vLLM server: `vllm serve <model> --flags...`. Secrets never appear here:
+ * the HF token and API key reach vLLM through environment variables from Secrets.
  */
 public final class EngineArgs {
   public static final int CONTAINER_PORT = 8000;
+
+  /**
+   * Set explicitly rather than trusting the image's entrypoint: older vllm/vllm-openai images
+   * (0.11.0 among them) start `python3 -m vllm.entrypoints.openai.api_server`, which ignores a
+   * positional model and serves vLLM's built-in default model instead; newer ones start `vllm
+   * serve`. `command` replaces either. The `vllm` console script exists in every supported version,
+   * and `serve` takes the model as its first positional argument (0.11's `vllm serve` refuses
+   * `--model`).
+   */
+  public static final List<String> COMMAND = List.of("vllm", "serve");
 
   private EngineArgs() {}
 

@@ -26,6 +26,10 @@ public final class VllmPodTemplate {
   public static final String PORT_NAME = "http";
   public static final String HEALTH_PATH = "/health";
   public static final String CACHE_MOUNT = "/models";
+
+  /** vLLM's own cache (torch.compile artifacts, assets) on the cache volume survives restarts. */
+  public static final String VLLM_CACHE_DIR = CACHE_MOUNT + "/vllm";
+
   public static final String REVISION_ANNOTATION = "vllm-operator.io/revision";
   static final int PROBE_PERIOD_SECONDS = 10;
 
@@ -64,6 +68,7 @@ public final class VllmPodTemplate {
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(vllm.getSpec().getImage())
+        .withCommand(EngineArgs.COMMAND)
         .withArgs(EngineArgs.of(vllm))
         .addNewPort()
         .withName(PORT_NAME)
@@ -116,6 +121,7 @@ public final class VllmPodTemplate {
     env.add(new EnvVar("DO_NOT_TRACK", "1", null));
     if (Names.cacheClaimInUse(vllm) != null) {
       env.add(new EnvVar("HF_HOME", CACHE_MOUNT, null));
+      env.add(new EnvVar("VLLM_CACHE_ROOT", VLLM_CACHE_DIR, null));
     }
     SecretKeyRef token = vllm.getSpec().getModel().getTokenSecretRef();
     if (token != null) {

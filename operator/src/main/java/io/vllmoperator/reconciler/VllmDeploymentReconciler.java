@@ -25,6 +25,7 @@ import io.vllmoperator.dependent.DashboardsConfigMapDependentResource;
 import io.vllmoperator.dependent.DeploymentDependentResource;
 import io.vllmoperator.dependent.LogShippingConfigMapDependentResource;
 import io.vllmoperator.dependent.ModelCachePvcDependentResource;
+import io.vllmoperator.dependent.NetworkPolicyDependentResource;
 import io.vllmoperator.dependent.PrometheusOperatorCrdPresent;
 import io.vllmoperator.dependent.PrometheusRuleDependentResource;
 import io.vllmoperator.dependent.ServiceDependentResource;
@@ -53,6 +54,10 @@ import java.util.Set;
           reconcilePrecondition = ModelCachePvcDependentResource.CacheSizeRequested.class),
       @Dependent(name = "deployment", type = DeploymentDependentResource.class),
       @Dependent(name = "service", type = ServiceDependentResource.class),
+      @Dependent(
+          name = "network-policy",
+          type = NetworkPolicyDependentResource.class,
+          reconcilePrecondition = NetworkPolicyDependentResource.Enabled.class),
       @Dependent(
           name = VllmDeploymentReconciler.SERVICE_MONITOR,
           type = ServiceMonitorDependentResource.class,

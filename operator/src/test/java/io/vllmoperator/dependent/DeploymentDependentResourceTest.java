@@ -115,6 +115,7 @@ class DeploymentDependentResourceTest {
     Container vllm = pod.getContainers().get(0);
 
     assertThat(env(vllm, "HF_HOME").getValue()).isEqualTo("/models");
+    assertThat(env(vllm, "VLLM_CACHE_ROOT").getValue()).isEqualTo("/models/vllm");
     assertThat(volume(pod, "model-cache").getPersistentVolumeClaim().getClaimName())
         .isEqualTo("llama-70b-cache");
     assertThat(volume(pod, "dshm").getEmptyDir().getMedium()).isEqualTo("Memory");
@@ -131,7 +132,23 @@ class DeploymentDependentResourceTest {
     var pod = DeploymentDependentResource.build(shared).getSpec().getTemplate().getSpec();
     assertThat(volume(pod, "model-cache").getPersistentVolumeClaim().getClaimName())
         .isEqualTo("models");
-    assertThat(container(none).getEnv()).noneMatch(e -> e.getName().equals("HF_HOME"));
+    assertThat(container(none).getEnv())
+        .noneMatch(e -> e.getName().equals("HF_HOME") || e.getName().equals("VLLM_CACHE_ROOT"));
+  }
+
+  /** The 0.11 image's entrypoint ignores a positional model: the command must be explicit. */
+  @Test
+  void everyImageRunsVllmServeWithTheModelAsItsFirstPositionalArgument() {
+    for (String image : new String[] {"vllm/vllm-openai:v0.11.0", "vllm/vllm-openai:v0.33.0"}) {
+      Container vllm = container(vllm("pinned", "model: {name: org/model}\nimage: " + image));
+
+      assertThat(vllm.getImage()).isEqualTo(image);
+      assertThat(vllm.getCommand()).containsExactly("vllm", "serve");
+      assertThat(vllm.getArgs().get(0)).isEqualTo("org/model");
+      assertThat(vllm.getArgs()).doesNotContain("--model");
+    }
+    assertThat(container(vllm("default", "model: {name: m}")).getImage())
+        .isEqualTo("vllm/vllm-openai:v0.33.0");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The CRD's own rules, evaluated offline: what `render` refuses, and with which words. */
 class CrdValidationTest {
@@ -43,6 +44,35 @@ class CrdValidationTest {
         .hasSizeGreaterThanOrEqualTo(12);
   }
 
+  /** Real vLLM flags that only look like owned ones: the guard must let them through. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "--enable-prefix-caching",
+        "--kv_cache_dtype=fp8",
+        "--max-num-batched-tokens=8192",
+        "--tokenizer-revision=v2",
+        "--code-revision",
+        "--model-impl=transformers",
+        "--api-server-count",
+        "--hf-overrides={\"rope_scaling\": null}",
+        "--data-parallel-size-local",
+        "--config-format=mistral",
+        "--grpc-port",
+        "-dpl",
+        "--quantization",
+        "-q",
+        "--dtype=half",
+        "-O3",
+      })
+  void acceptsRealFlagsTheOperatorDoesNotOwn(String flag) {
+    var vllm =
+        vllm(
+            "flags",
+            "model: {name: m}\nengine: {extraArgs: ['" + flag.replace("'", "''") + "', 'x']}");
+    assertThat(vllm.getSpec().getEngine().getExtraArgs()).startsWith(flag);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void acceptsEveryExample(Path example) {
@@ -54,7 +84,7 @@ class CrdValidationTest {
     var vllm = vllm("defaults", "model: {name: Qwen/Qwen2.5-1.5B-Instruct}");
     var spec = vllm.getSpec();
 
-    assertThat(spec.getImage()).isEqualTo("vllm/vllm-openai:v0.11.0");
+    assertThat(spec.getImage()).isEqualTo("vllm/vllm-openai:v0.33.0");
     assertThat(spec.getReplicas()).isEqualTo(1);
     assertThat(spec.getGpu().getCount()).isEqualTo(1);
     assertThat(spec.getGpu().getResource()).isEqualTo("nvidia.com/gpu");

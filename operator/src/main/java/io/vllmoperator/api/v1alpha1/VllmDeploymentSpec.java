@@ -12,6 +12,7 @@ import io.vllmoperator.api.v1alpha1.spec.EngineSpec;
 import io.vllmoperator.api.v1alpha1.spec.GpuSpec;
 import io.vllmoperator.api.v1alpha1.spec.ModelSpec;
 import io.vllmoperator.api.v1alpha1.spec.MonitoringSpec;
+import io.vllmoperator.api.v1alpha1.spec.NetworkPolicySpec;
 import io.vllmoperator.api.v1alpha1.spec.RolloutSpec;
 import io.vllmoperator.api.v1alpha1.spec.SchedulingSpec;
 import io.vllmoperator.api.v1alpha1.spec.ServiceSpec;
@@ -33,8 +34,8 @@ import io.vllmoperator.api.v1alpha1.spec.ServiceSpec;
     message = "spec.gpu.count must be a multiple of spec.engine.pipelineParallelSize",
     fieldPath = ".engine.pipelineParallelSize")
 public class VllmDeploymentSpec {
-  /** The image the operator pins when spec.image is not set. */
-  public static final String DEFAULT_IMAGE = "vllm/vllm-openai:v0.11.0";
+  /** The image the operator pins when spec.image is not set: the current vLLM release. */
+  public static final String DEFAULT_IMAGE = "vllm/vllm-openai:v0.33.0";
 
   @Required
   @JsonPropertyDescription("The model to serve: a Hugging Face repo id or a path in the cache.")
@@ -42,7 +43,7 @@ public class VllmDeploymentSpec {
 
   @Default(DEFAULT_IMAGE)
   @JsonPropertyDescription(
-      "Container image of the vLLM OpenAI-compatible server. Its entrypoint must be `vllm serve`.")
+      "Container image of the vLLM OpenAI-compatible server, vLLM 0.11.0 to 0.33.0 (the default). The pod runs `vllm serve <model>` whatever the image's entrypoint; the image must have the `vllm` command.")
   private String image;
 
   @SpecReplicas
@@ -78,6 +79,11 @@ public class VllmDeploymentSpec {
   @Default("{}")
   @JsonPropertyDescription("Metrics scraping, alerts, dashboards and log shipping.")
   private MonitoringSpec monitoring;
+
+  @Default("{}")
+  @JsonPropertyDescription(
+      "An optional NetworkPolicy for the serving port (off by default). vLLM's API key does not guard every route: see the README's security notes.")
+  private NetworkPolicySpec networkPolicy;
 
   public Integer getReplicas() {
     return replicas;
@@ -157,5 +163,13 @@ public class VllmDeploymentSpec {
 
   public void setMonitoring(MonitoringSpec monitoring) {
     this.monitoring = monitoring;
+  }
+
+  public NetworkPolicySpec getNetworkPolicy() {
+    return networkPolicy;
+  }
+
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+    this.networkPolicy = networkPolicy;
   }
 }

@@ -12,28 +12,56 @@ import java.util.List;
 
 /** vLLM engine settings; each becomes a `vllm serve` flag. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = EngineSpec.DTYPE_FLAG_RULE,
+    message = "spec.engine.extraArgs must not set --dtype while spec.engine.dtype is set",
+    fieldPath = ".extraArgs")
+@ValidationRule(
+    value = EngineSpec.QUANTIZATION_FLAG_RULE,
+    message =
+        "spec.engine.extraArgs must not set --quantization while spec.engine.quantization is set",
+    fieldPath = ".extraArgs")
 public class EngineSpec {
-  /** Flags set from spec fields (or that would empty /metrics), refused in extraArgs. */
-  // startsWith and == rather than a regex: the API server budgets CEL cost by string length.
+  /**
+   * Each flag in extraArgs as vLLM's FlexibleArgumentParser reads it: the name before `=` (and
+   * before a `.` of the JSON-path syntax), underscores as dashes. A flag counts as an owned one
+   * when it is that flag or a prefix of it, since argparse accepts unambiguous abbreviations.
+   */
+  // startsWith rather than a regex: the API server budgets CEL cost by string length.
+  static final String FLAG_NAMES_OF_LIST =
+      ".filter(a, a.startsWith('-')).map(a, a.split('=')[0].split('.')[0].replace('_', '-'))";
+
+  static final String FLAG_NAMES = "self" + FLAG_NAMES_OF_LIST;
+
+  /**
+   * Every spelling, in vLLM 0.11.0 to 0.33.0, of the flags the operator sets from spec fields, and
+   * of those that would stop the HTTP server the probes and Prometheus use.
+   */
+  static final String OWNED_FLAGS =
+      "['--model', '--served-model-name', '--port', '--host', '--uds', '--revision',"
+          + " '--tensor-parallel-size', '-tp', '--pipeline-parallel-size', '-pp',"
+          + " '--data-parallel-size', '-dp', '--gpu-memory-utilization',"
+          + " '--device-memory-utilization', '--max-model-len', '--max-num-seqs', '--config',"
+          + " '--disable-log-stats', '--headless', '--grpc']";
+
+  static final String SECRET_FLAGS = "['--api-key', '--hf-token']";
+
   static final String OWNED_FLAGS_RULE =
-      "self.all(a, !("
-          + "a == '--model' || a.startsWith('--model=') ||"
-          + " a == '--served-model-name' || a.startsWith('--served-model-name=') ||"
-          + " a == '--port' || a.startsWith('--port=') ||"
-          + " a == '--host' || a.startsWith('--host=') ||"
-          + " a == '--revision' || a.startsWith('--revision=') ||"
-          + " a == '--tensor-parallel-size' || a.startsWith('--tensor-parallel-size=') ||"
-          + " a == '--pipeline-parallel-size' || a.startsWith('--pipeline-parallel-size=') ||"
-          + " a == '--max-model-len' || a.startsWith('--max-model-len=') ||"
-          + " a == '--gpu-memory-utilization' || a.startsWith('--gpu-memory-utilization=') ||"
-          + " a == '--dtype' || a.startsWith('--dtype=') ||"
-          + " a == '--quantization' || a.startsWith('--quantization=') ||"
-          + " a == '--max-num-seqs' || a.startsWith('--max-num-seqs=') ||"
-          + " a == '--disable-log-stats' || a.startsWith('--disable-log-stats=') ||"
-          + " a == '-tp' || a.startsWith('-tp=') ||"
-          + " a == '-pp' || a.startsWith('-pp=') ||"
-          + " a == '-q' || a.startsWith('-q=')"
-          + "))";
+      FLAG_NAMES + ".all(k, !" + OWNED_FLAGS + ".exists(f, f.startsWith(k)))";
+
+  static final String SECRET_FLAGS_RULE =
+      FLAG_NAMES + ".all(k, !" + SECRET_FLAGS + ".exists(f, f.startsWith(k)))";
+
+  /** dtype and quantization: extraArgs may set them for an older image, unless the field does. */
+  static final String DTYPE_FLAG_RULE =
+      "!has(self.dtype) || !has(self.extraArgs) || self.extraArgs"
+          + FLAG_NAMES_OF_LIST
+          + ".all(k, !'--dtype'.startsWith(k))";
+
+  static final String QUANTIZATION_FLAG_RULE =
+      "!has(self.quantization) || !has(self.extraArgs) || self.extraArgs"
+          + FLAG_NAMES_OF_LIST
+          + ".all(k, !['--quantization', '-q'].exists(f, f.startsWith(k)))";
 
   @Min(1)
   @JsonPropertyDescription(
@@ -53,7 +81,7 @@ public class EngineSpec {
   @Min(value = 0, inclusive = false)
   @Max(1)
   @JsonPropertyDescription(
-      "Fraction of GPU memory vLLM may use, in (0, 1] (--gpu-memory-utilization). vLLM's default is 0.9.")
+      "Fraction of GPU memory vLLM may use, in (0, 1] (--gpu-memory-utilization). Unset: vLLM's default, 0.92 in vLLM 0.33.0 (0.9 in 0.11.0).")
   private Double gpuMemoryUtilization;
 
   @JsonPropertyDescription("Weights and activations data type (--dtype).")
@@ -72,16 +100,16 @@ public class EngineSpec {
 
   @Size(max = 64)
   @ValidationRule(
-      value = "self.all(a, !a.startsWith('--api-key') && !a.startsWith('--hf-token'))",
+      value = SECRET_FLAGS_RULE,
       message =
-          "spec.engine.extraArgs must not carry secrets: use spec.engine.apiKeySecretRef or spec.model.tokenSecretRef")
+          "spec.engine.extraArgs must not carry secrets (--api-key, --hf-token, in any spelling): use spec.engine.apiKeySecretRef or spec.model.tokenSecretRef")
   @ValidationRule(
       value = OWNED_FLAGS_RULE,
       message =
-          "spec.engine.extraArgs must not repeat a flag the operator sets from a spec field, nor --disable-log-stats (it empties /metrics)")
+          "spec.engine.extraArgs must not set, in any spelling (underscores, abbreviations, aliases), a flag the operator owns: --model, --served-model-name, --port, --host, --uds, --revision, --tensor-parallel-size, --pipeline-parallel-size, --data-parallel-size, --gpu-memory-utilization, --max-model-len, --max-num-seqs, --config; nor --disable-log-stats, --headless or --grpc, which stop the metrics or the HTTP server")
   @JsonPropertyDescription(
-      "Further `vllm serve` flags, passed as they are (e.g. --enable-prefix-caching).")
-  private List<String> extraArgs;
+      "Further `vllm serve` flags, passed as they are (e.g. --enable-prefix-caching). Flags the operator sets from spec fields and secrets are refused in every spelling vLLM accepts. --dtype and --quantization are allowed here only while engine.dtype and engine.quantization are unset, for values only an older image accepts.")
+  private List<@Size(max = 512) String> extraArgs;
 
   @Size(max = 64)
   @ValidationRule(
