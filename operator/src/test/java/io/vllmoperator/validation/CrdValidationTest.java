@@ -73,6 +73,16 @@ class CrdValidationTest {
     assertThat(vllm.getSpec().getEngine().getExtraArgs()).startsWith(flag);
   }
 
+  @Test
+  void aDeprecatedQuantizationIsAcceptedWithTheFlagThatAllowsIt() {
+    var vllm =
+        vllm(
+            "fbgemm",
+            "model: {name: m}\n"
+                + "engine: {quantization: fbgemm_fp8, extraArgs: [--allow_deprecated_quantization]}");
+    assertThat(vllm.getSpec().getEngine().getQuantization().value()).isEqualTo("fbgemm_fp8");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void acceptsEveryExample(Path example) {

@@ -21,6 +21,11 @@ import java.util.List;
     message =
         "spec.engine.extraArgs must not set --quantization while spec.engine.quantization is set",
     fieldPath = ".extraArgs")
+@ValidationRule(
+    value = EngineSpec.DEPRECATED_QUANTIZATION_RULE,
+    message =
+        "spec.engine.quantization fbgemm_fp8 and fp_quant are deprecated in vLLM 0.33.0, which refuses them unless spec.engine.extraArgs has --allow-deprecated-quantization",
+    fieldPath = ".quantization")
 public class EngineSpec {
   /**
    * Each flag in extraArgs as vLLM's FlexibleArgumentParser reads it: the name before `=` (and
@@ -57,6 +62,12 @@ public class EngineSpec {
       "!has(self.dtype) || !has(self.extraArgs) || self.extraArgs"
           + FLAG_NAMES_OF_LIST
           + ".all(k, !'--dtype'.startsWith(k))";
+
+  /** vLLM 0.33 refuses DEPRECATED_QUANTIZATION_METHODS without this flag (0.11 lacks it). */
+  static final String DEPRECATED_QUANTIZATION_RULE =
+      "!has(self.quantization) || !(self.quantization in ['fbgemm_fp8', 'fp_quant'])"
+          + " || (has(self.extraArgs) && self.extraArgs.exists(a,"
+          + " a.replace('_', '-') == '--allow-deprecated-quantization'))";
 
   static final String QUANTIZATION_FLAG_RULE =
       "!has(self.quantization) || !has(self.extraArgs) || self.extraArgs"
