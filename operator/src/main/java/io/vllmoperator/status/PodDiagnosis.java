@@ -7,22 +7,19 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Why pods of a VllmDeployment are not serving, in words an on-call engineer can act on:
- * unschedulable for lack of GPUs, CUDA out of memory, a gated model without access, a missing
- * Secret. Messages are cut short and stripped of anything shaped like a token.
+ * unschedulable for lack of GPUs, a missing Secret, or the root cause {@link FailureLogClassifier}
+ * finds in a crashed container's log. Only the reason, the advice and the matched root-cause line
+ * reach a message; messages are cut short and stripped of anything shaped like a token.
  */
 public final class PodDiagnosis {
   /** A finding: a CamelCase reason for conditions and events, and a one-line explanation. */
   public record Finding(String reason, String message) {}
 
   private static final int MAX_MESSAGE = 300;
-  private static final Pattern TOKENS =
-      Pattern.compile("(hf_[A-Za-z0-9]{8,}|sk-[A-Za-z0-9_-]{8,}|Bearer\\s+\\S+)");
 
   private PodDiagnosis() {}
 
@@ -94,17 +91,16 @@ public final class PodDiagnosis {
         default -> {}
       }
     }
+    boolean restarted =
+        status.getLastState() != null && status.getLastState().getTerminated() != null;
     ContainerStateTerminated last =
-        status.getLastState() == null ? null : status.getLastState().getTerminated();
-    if (last == null && status.getState() != null) {
-      last = status.getState().getTerminated();
-    }
-    if (last == null || Integer.valueOf(0).equals(last.getExitCode())) {
+        restarted
+            ? status.getLastState().getTerminated()
+            : status.getState() == null ? null : status.getState().getTerminated();
+    // vLLM can exit 0 after a crash past startup; a restart after exit 0 is still a crash.
+    if (last == null || (!restarted && Integer.valueOf(0).equals(last.getExitCode()))) {
       return Optional.empty();
     }
-    String log =
-        logs.of(pod, status.getName()).orElse(last.getMessage() == null ? "" : last.getMessage());
-    String lower = log.toLowerCase(Locale.ROOT);
     String restarts = " (restarted " + status.getRestartCount() + " times)";
     if ("OOMKilled".equals(last.getReason())) {
       return Optional.of(
@@ -114,70 +110,55 @@ public final class PodDiagnosis {
                   + "killed for exceeding its memory limit; raise spec.resources.limits.memory"
                   + restarts));
     }
-    if (lower.contains("cuda out of memory") || lower.contains("outofmemoryerror")) {
-      return Optional.of(
-          new Finding(
-              "CudaOutOfMemory",
-              prefix
-                  + "CUDA out of memory; lower engine.maxModelLen or engine.gpuMemoryUtilization,"
-                  + " quantize, or add GPUs"
-                  + restarts
-                  + ": "
-                  + lastLine(log, "out of memory")));
-    }
-    if (lower.contains("gatedrepoerror")
-        || lower.contains("401 client error")
-        || lower.contains("access to model")
-        || lower.contains("is restricted")) {
-      return Optional.of(
-          new Finding(
-              "ModelAccessDenied",
-              prefix
-                  + "the Hugging Face Hub refused the model download (gated model: check"
-                  + " spec.model.tokenSecretRef and that the token's account was granted access)"
-                  + restarts));
-    }
-    if (lower.contains("repositorynotfounderror") || lower.contains("404 client error")) {
-      return Optional.of(
-          new Finding(
-              "ModelNotFound", prefix + "model repository or revision not found" + restarts));
-    }
+    String log =
+        logs.of(pod, status.getName()).orElse(last.getMessage() == null ? "" : last.getMessage());
     return Optional.of(
-        new Finding(
-            "ContainerCrashing",
-            prefix
-                + "vLLM exited with code "
-                + last.getExitCode()
-                + restarts
-                + (log.isBlank() ? "" : ": " + lastLine(log, ""))));
+        FailureLogClassifier.classify(log)
+            .map(
+                cause ->
+                    new Finding(
+                        cause.reason(),
+                        bounded(prefix + cause.advice() + restarts + ": " + cause.line())))
+            .orElseGet(
+                () ->
+                    new Finding(
+                        "ContainerCrashing",
+                        prefix
+                            + "vLLM exited with code "
+                            + last.getExitCode()
+                            + restarts
+                            + "; no known root cause in its log (kubectl logs --previous)")));
   }
 
   /** Lower sorts first: what most likely explains the others. */
   private static int severity(String reason) {
     return switch (reason) {
-      case "ContainerConfigError", "ImagePullFailed" -> 0;
-      case "ModelAccessDenied", "ModelNotFound", "CudaOutOfMemory", "OOMKilled" -> 1;
+      case "ContainerConfigError", "ImagePullFailed", "UnrecognizedArguments" -> 0;
+      case "ModelAccessDenied",
+          "ModelNotFound",
+          "InvalidRevision",
+          "HubUnreachable",
+          "CudaOutOfMemory",
+          "GpuMemoryInUse",
+          "KvCacheTooSmall",
+          "MaxModelLenTooLarge",
+          "UnsupportedDtypeOrQuantization",
+          "TensorParallelMismatch",
+          "SharedMemoryTooSmall",
+          "DistributedInitFailed",
+          "OOMKilled" ->
+          1;
       case "InsufficientGpu", "Unschedulable" -> 2;
       default -> 3;
     };
   }
 
-  private static String lastLine(String log, String preferring) {
-    String[] lines = log.strip().split("\n");
-    String chosen = lines[lines.length - 1];
-    if (!preferring.isEmpty()) {
-      for (String line : lines) {
-        if (line.toLowerCase(Locale.ROOT).contains(preferring)) {
-          chosen = line;
-        }
-      }
-    }
-    return clean(chosen, "");
-  }
-
   private static String clean(String message, String fallback) {
     String text = message == null || message.isBlank() ? fallback : message.strip();
-    text = TOKENS.matcher(text).replaceAll("[redacted]");
+    return bounded(SecretRedactor.redact(text));
+  }
+
+  private static String bounded(String text) {
     return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE) + "...";
   }
 }

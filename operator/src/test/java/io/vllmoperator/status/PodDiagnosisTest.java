@@ -54,13 +54,79 @@ class PodDiagnosisTest {
   }
 
   @Test
-  void otherCrashesKeepARedactedExcerpt() {
+  void otherCrashesShowNoLogText() {
     Pod pod =
         crashed("x", 3, null, "ValueError: bad flag; Authorization: Bearer sk-secret-value-123\n");
 
     var f = finding(pod);
     assertThat(f.reason()).isEqualTo("ContainerCrashing");
-    assertThat(f.message()).contains("exited with code 3").doesNotContain("sk-secret-value-123");
+    assertThat(f.message())
+        .contains("exited with code 3")
+        .doesNotContain("bad flag")
+        .doesNotContain("sk-secret-value-123");
+  }
+
+  @Test
+  void aRestartAfterExitCodeZeroIsStillACrash() {
+    Pod pod = crashed("zero", 0, "Completed", "");
+
+    var f = finding(pod);
+    assertThat(f.reason()).isEqualTo("ContainerCrashing");
+    assertThat(f.message()).contains("exited with code 0").contains("restarted 4 times");
+  }
+
+  @Test
+  void aContainerThatHasNeverRestartedAndExitedZeroIsNotReported() {
+    Pod pod =
+        new PodBuilder(running("done"))
+            .editStatus()
+            .editFirstContainerStatus()
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(0)
+            .withReason("Completed")
+            .endTerminated()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+
+    assertThat(PodDiagnosis.of(List.of(pod), "nvidia.com/gpu")).isEmpty();
+  }
+
+  @Test
+  void theWholePreviousLogIsPreferredOverTheTerminationMessage() throws Exception {
+    String whole = fixture("0.11.0/KvCacheTooSmall.log");
+    String tail = whole.substring(whole.length() - 2048);
+    Pod pod = crashed("kv", 1, "Error", tail);
+    PreviousLogs logs = (p, container) -> Optional.of(whole);
+
+    var f = PodDiagnosis.of(List.of(pod), "nvidia.com/gpu", logs).orElseThrow();
+
+    assertThat(f.reason()).isEqualTo("KvCacheTooSmall");
+    assertThat(f.message()).contains("pod kv: ").contains("38432").hasSizeLessThanOrEqualTo(303);
+  }
+
+  @Test
+  void withoutThePreviousLogTheTerminationMessageIsClassified() throws Exception {
+    String whole = fixture("0.33.0/KvCacheTooSmall.log");
+    Pod pod = crashed("kv", 1, "Error", whole.substring(whole.length() - 2048));
+
+    var f = finding(pod);
+
+    assertThat(f.reason()).isEqualTo("EngineInitFailed");
+    assertThat(f.message()).contains("Engine core initialization failed");
+  }
+
+  @Test
+  void aMisconfigurationOutranksAPendingPod() throws Exception {
+    Pod crashed = crashed("bad", 2, "Error", fixture("0.33.0/UnrecognizedArguments.log"));
+    Pod pending = unschedulable("a", "0/6 nodes are available: 4 Insufficient nvidia.com/gpu.");
+
+    var f = PodDiagnosis.of(List.of(pending, crashed), "nvidia.com/gpu").orElseThrow();
+
+    assertThat(f.reason()).isEqualTo("UnrecognizedArguments");
+    assertThat(f.message()).contains("spec.engine.extraArgs").doesNotContain("sk-proj-");
   }
 
   @Test
@@ -88,6 +154,12 @@ class PodDiagnosisTest {
     Optional<PodDiagnosis.Finding> f = PodDiagnosis.of(List.of(pending, config), "nvidia.com/gpu");
     assertThat(f).get().extracting(PodDiagnosis.Finding::reason).isEqualTo("ContainerConfigError");
     assertThat(f.get().message()).contains("secret \"hf-token\" not found");
+  }
+
+  private static String fixture(String name) throws Exception {
+    try (var in = PodDiagnosisTest.class.getResourceAsStream("/failure-logs/" + name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   private static PodDiagnosis.Finding finding(Pod pod) {
