@@ -51,8 +51,8 @@ public final class FailureLogClassifier {
                   + "|[Bb]us error|died unexpectedly \\(exit code: -7\\)"
                   + "|insufficient shared memory",
               line ->
-                  "/dev/shm is too small for vLLM's workers; mount a larger memory-backed /dev/shm"
-                      + " and count it in spec.resources.limits.memory"),
+                  "/dev/shm is too small for vLLM's workers: the operator mounts 4Gi of memory per"
+                      + " GPU there; make sure spec.resources.limits.memory leaves room for it"),
           rule(
               "CudaOutOfMemory",
               "CUDA out of memory|torch\\.OutOfMemoryError|CUDA error: out of memory",
