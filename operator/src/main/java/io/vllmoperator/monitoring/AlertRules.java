@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The alert rules of one VllmDeployment: the template alerts/vllm-alerts.yaml with its placeholders
  * replaced inside every string of the parsed tree (never in the raw text, so a value can never
- * change the YAML structure).
+ * change the YAML structure). Values are escaped for where they land: Go templates in annotations
+ * and labels, PromQL string literals in expressions, so no value from a spec can change a rule.
  */
 public final class AlertRules {
   /** The runbooks shipped in this repository; ".md" is appended to the alert name for it. */
@@ -81,7 +82,9 @@ public final class AlertRules {
         String at = path + "." + field.getKey();
         requireNoPlaceholder(field.getKey(), at);
         if (field.getValue().isTextual()) {
-          field.setValue(new TextNode(replace(field.getValue().asText(), scope, at)));
+          field.setValue(
+              new TextNode(
+                  replace(field.getValue().asText(), escaped(scope, ValueContext.of(at)), at)));
         } else {
           substitute(field.getValue(), scope, runbook, at);
         }
@@ -90,12 +93,50 @@ public final class AlertRules {
       for (int i = 0; i < array.size(); i++) {
         String at = path + "[" + i + "]";
         if (array.get(i).isTextual()) {
-          array.set(i, new TextNode(replace(array.get(i).asText(), values, at)));
+          array.set(
+              i,
+              new TextNode(
+                  replace(array.get(i).asText(), escaped(values, ValueContext.of(at)), at)));
         } else {
           substitute(array.get(i), values, runbook, at);
         }
       }
     }
+  }
+
+  /** Where a string of the template is read, and so how a value placed in it must be escaped. */
+  enum ValueContext {
+    /** Annotations and labels: Prometheus expands them as Go templates. */
+    GO_TEMPLATE,
+    /** Expressions: the template puts values only inside PromQL double-quoted strings. */
+    PROMQL_STRING,
+    /** Anything else (the group name): values are Kubernetes names. */
+    PLAIN;
+
+    static ValueContext of(String path) {
+      if (path.contains(".annotations.") || path.contains(".labels.")) {
+        return GO_TEMPLATE;
+      }
+      return path.endsWith(".expr") ? PROMQL_STRING : PLAIN;
+    }
+
+    String escape(String value) {
+      return switch (this) {
+        // Text outside {{ }} is literal; only a "{" could start an action, so print it from one.
+        case GO_TEMPLATE -> value.replace("{", "{{ \"{\" }}");
+        case PROMQL_STRING -> value.replace("\\", "\\\\").replace("\"", "\\\"");
+        case PLAIN -> value;
+      };
+    }
+  }
+
+  private static Map<String, String> escaped(Map<String, String> values, ValueContext context) {
+    if (context == ValueContext.PLAIN) {
+      return values;
+    }
+    Map<String, String> escaped = new HashMap<>();
+    values.forEach((key, value) -> escaped.put(key, context.escape(value)));
+    return escaped;
   }
 
   static String replace(String template, Map<String, String> values, String path) {
@@ -148,7 +189,7 @@ public final class AlertRules {
           labels.forEach(
               (key, value) -> {
                 if (!ruleLabels.has(key)) {
-                  ruleLabels.put(key, value);
+                  ruleLabels.put(key, ValueContext.GO_TEMPLATE.escape(value));
                 }
               });
         }

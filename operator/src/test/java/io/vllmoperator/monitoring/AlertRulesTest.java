@@ -175,7 +175,17 @@ class AlertRulesTest {
     String description =
         byName(rules(odd)).get("VllmTargetDown").getAnnotations().get("description");
 
-    assertThat(description).contains("(model x ${name} \"quoted\")");
+    // The "{" is printed by a Go template action, so Prometheus shows the value as it was.
+    assertThat(description).contains("(model x ${{ \"{\" }}name} \"quoted\")");
+  }
+
+  @Test
+  void valuesInExpressionsStayInsideTheirPromqlString() {
+    assertThat(AlertRules.ValueContext.of(".groups[0].rules[1].expr").escape("a\"b\\c"))
+        .isEqualTo("a\\\"b\\\\c");
+    assertThat(AlertRules.ValueContext.of(".groups[0].rules[1].annotations.summary").escape("{{x"))
+        .isEqualTo("{{ \"{\" }}{{ \"{\" }}x");
+    assertThat(AlertRules.ValueContext.of(".groups[0].name").escape("{a")).isEqualTo("{a");
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Java-rendered alert rules, checked and unit-tested by the real promtool. */
 class PromtoolTest {
@@ -45,6 +46,52 @@ class PromtoolTest {
     for (VllmDeployment vllm : TestManifests.readExample(example)) {
       checkRules(promtool, vllm, dir);
     }
+  }
+
+  /**
+   * Values a spec could carry into the rules, each of which broke the Go templates or the PromQL
+   * before they were escaped. Set on the object directly: the CRD may refuse some of them too, and
+   * the renderer must hold on its own.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "qwen {{ .Broken",
+        "{{ $value }}",
+        "a}}b{{",
+        "x{",
+        "say \"hi\" \\ {{ printf \"%s\" \"boom\" }}",
+        "{{/* comment",
+      })
+  void hostileValuesCannotBreakTheRules(String hostile, @TempDir Path dir) throws IOException {
+    VllmDeployment vllm =
+        TestManifests.readExample(TestManifests.repoRoot().resolve("examples/minimal.yaml")).get(0);
+    vllm.getSpec().getModel().setServedName(hostile);
+    var alerts = vllm.getSpec().getMonitoring().getAlerts();
+    alerts.setRunbookBaseUrl("https://runbooks.example.com/" + hostile);
+    alerts.setLabels(java.util.Map.of("team", hostile));
+
+    checkRules(Tools.promtool(), vllm, dir);
+
+    // What Go's template engine prints for the escape is the value itself.
+    String unescape = "{{ \"{\" }}";
+    List<JsonNode> alertRules = new java.util.ArrayList<>();
+    AlertRules.ruleFile(vllm).path("groups").forEach(g -> g.path("rules").forEach(alertRules::add));
+    assertThat(alertRules)
+        .filteredOn(r -> r.has("alert"))
+        .hasSize(13)
+        .allSatisfy(
+            r -> {
+              assertThat(r.path("labels").path("team").asText().replace(unescape, "{"))
+                  .isEqualTo(hostile);
+              assertThat(r.path("annotations").path("runbook_url").asText().replace(unescape, "{"))
+                  .startsWith("https://runbooks.example.com/" + hostile + "/");
+            })
+        .anySatisfy(
+            r ->
+                assertThat(
+                        r.path("annotations").path("description").asText().replace(unescape, "{"))
+                    .contains("(model " + hostile + ")"));
   }
 
   private static void checkRules(Path promtool, VllmDeployment vllm, Path dir) throws IOException {
