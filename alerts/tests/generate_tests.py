@@ -16,7 +16,9 @@ annotations, and is still pending before `for` elapsed), a one-minute spike (nev
 a value below the threshold (never fires) and the same breach on other deployments
 (job llama-8b-v2 in namespace llm, job llama-8b in namespace other: never fires).
 Series look like what Prometheus stores for a ServiceMonitor on Service llama-8b scraping
-vLLM 0.11 (V1 metric names, real bucket boundaries, model_name/engine labels).
+vLLM 0.11.0 (V1 metric names, real bucket boundaries, model_name/engine labels); the names the
+alerts read are the same in 0.33.0. Where the versions differ (finish reasons: VllmHighErrorRate)
+there are test groups for each of the supported versions 0.11.0 and 0.33.0.
 """
 import math
 import os
@@ -273,7 +275,7 @@ def engine_series(t, minutes, kv=0.4, skip=()):
         out.append({"series": sel("vllm:time_to_first_token_seconds_count", t.engine()),
                     "values": counter([(minutes - 1, 60)])})
     if "success" not in skip:
-        for reason, inc in (("stop", 50), ("length", 8), ("abort", 1), ("error", 0)):
+        for reason, inc in (("stop", 50), ("length", 8), ("abort", 1)):  # vLLM 0.11.0 reasons
             out.append({"series": sel("vllm:request_success_total", {**t.engine(), "finished_reason": reason}),
                         "values": counter([(minutes - 1, inc)])})
     return out
@@ -423,9 +425,22 @@ gauge_tests(
 
 
 # ================================================================== VllmHighErrorRate
-def finished(t, phases_by_reason):
+# vllm/v1/engine/__init__.py FINISH_REASON_STRINGS. The Prometheus logger creates the series of
+# every reason at start (value 0), so a reason of the version always has a series and a reason of
+# another version never has one. HTTP series (prometheus-fastapi-instrumentator) only appear with
+# the first request of their handler/method/status, so a 5xx series at 0 is never written here.
+V011, V033 = "0.11.0", "0.33.0"
+FINISH_REASONS = {V011: ("stop", "length", "abort"),
+                  V033: ("stop", "length", "abort", "error", "repetition")}
+
+
+def finished(t, phases_by_reason, version):
+    reasons = FINISH_REASONS[version]
+    unknown = set(phases_by_reason) - set(reasons)
+    assert not unknown, f"vLLM {version} has no finish reason {sorted(unknown)}"
+    minutes = max(sum(m for m, _ in p) for p in phases_by_reason.values())
     return [{"series": sel("vllm:request_success_total", {**t.engine(), "finished_reason": r}),
-             "values": counter(p)} for r, p in phases_by_reason.items()]
+             "values": counter(phases_by_reason.get(r, [(minutes, 0)]))} for r in reasons]
 
 
 def http(t, phases_by_status):
@@ -440,11 +455,10 @@ def http(t, phases_by_status):
 CHAT = "/v1/chat/completions"
 
 
-def healthy_traffic(t, minutes=60):
-    return (finished(t, {"stop": [(minutes, 50)], "length": [(minutes, 9)], "abort": [(minutes, 1)],
-                         "error": [(minutes, 0)]})
+def healthy_traffic(t, version, minutes=60):
+    return (finished(t, {"stop": [(minutes, 50)], "length": [(minutes, 9)], "abort": [(minutes, 1)]}, version)
             + http(t, {(CHAT, "POST", "2xx"): [(minutes, 60)], (CHAT, "POST", "4xx"): [(minutes, 3)],
-                       (CHAT, "POST", "5xx"): [(minutes, 0)], ("/v1/models", "GET", "2xx"): [(minutes, 2)]}))
+                       ("/v1/models", "GET", "2xx"): [(minutes, 2)]}))
 
 
 def error_rate(value):
@@ -452,49 +466,94 @@ def error_rate(value):
         "VllmHighErrorRate", {"namespace": "llm", "job": "llama-8b", "severity": "critical"},
         f"vLLM llm/llama-8b: {value} of requests fail",
         f"{value} of the requests to llm/llama-8b (model llama-8b) failed over the last 5 minutes (worse of "
-        f"engine finished_reason=\"error\" and HTTP 5xx), above the threshold of 5%, for 5 minutes.")
+        f"HTTP 5xx and, where vLLM reports it, engine finished_reason=\"error\"), above the threshold of 5%, "
+        f"for 5 minutes.")
 
 
-# engine: 6 of 60 finished requests/min end with "error" (10%); HTTP: 4 of 65 requests/min are 5xx (6.15%)
-add("VllmHighErrorRate: engine errors 10% (HTTP 5xx 6.2%) on both pods, other deployments too",
-    sum((finished(t, {"stop": [(60, 45)], "length": [(60, 9)], "error": [(60, 6)], "abort": [(60, 0)]})
-         + http(t, {(CHAT, "POST", "2xx"): [(60, 58)], (CHAT, "POST", "5xx"): [(60, 4)],
+# --- vLLM 0.11.0: no "error" finish reason, HTTP 5xx is the only error signal.
+# 12 of 60 requests/min are 5xx (20%) on both pods, and on the other deployments too.
+add(f"VllmHighErrorRate, vLLM {V011}: HTTP 5xx 20% on both pods (no error finish reason), other deployments too",
+    sum((finished(t, {"stop": [(60, 40)], "length": [(60, 8)], "abort": [(60, 0)]}, V011)
+         + http(t, {(CHAT, "POST", "2xx"): [(60, 48)], (CHAT, "POST", "5xx"): [(60, 12)],
                     (CHAT, "POST", "4xx"): [(60, 3)]})
          for t in [A, B] + OTHERS), []),
     none("VllmHighErrorRate", "3m", "5m")
-    + [check("VllmHighErrorRate", "8m", error_rate("10%")), check("VllmHighErrorRate", "50m", error_rate("10%"))])
+    + [check("VllmHighErrorRate", "8m", error_rate("19.05%")),
+       check("VllmHighErrorRate", "50m", error_rate("19.05%"))])
 
-# HTTP 5xx only (e.g. requests rejected before they reach the engine): 12 of 60 = 20%
-add("VllmHighErrorRate: HTTP 5xx only",
-    finished(A, {"stop": [(60, 48)], "error": [(60, 0)]})
-    + http(A, {(CHAT, "POST", "2xx"): [(60, 48)], (CHAT, "POST", "5xx"): [(60, 12)]}),
-    [check("VllmHighErrorRate", "20m", error_rate("20%"))])
-
-add("VllmHighErrorRate: 4xx are client errors, not counted",
-    finished(A, {"stop": [(60, 40)], "error": [(60, 0)]})
-    + http(A, {(CHAT, "POST", "2xx"): [(60, 40)], (CHAT, "POST", "4xx"): [(60, 20)],
-               (CHAT, "POST", "5xx"): [(60, 0)]}),
-    none("VllmHighErrorRate", "20m", "50m"))
-
-add("VllmHighErrorRate: one minute of errors",
-    finished(A, {"stop": [(20, 60), (1, 0), (39, 60)], "error": [(20, 0), (1, 60), (39, 0)]})
+add(f"VllmHighErrorRate, vLLM {V011}: one minute of HTTP 5xx",
+    finished(A, {"stop": [(20, 60), (1, 0), (39, 60)]}, V011)
     + http(A, {(CHAT, "POST", "2xx"): [(20, 60), (1, 0), (39, 60)],
                (CHAT, "POST", "5xx"): [(20, 0), (1, 60), (39, 0)]}),
     none("VllmHighErrorRate", "21m", "23m", "25m", "27m", "30m"))
 
-add("VllmHighErrorRate: 2% errors, below the threshold",
-    finished(A, {"stop": [(60, 49)], "error": [(60, 1)]})
+add(f"VllmHighErrorRate, vLLM {V011}: HTTP 5xx 2%, below the threshold",
+    finished(A, {"stop": [(60, 49)]}, V011)
     + http(A, {(CHAT, "POST", "2xx"): [(60, 49)], (CHAT, "POST", "5xx"): [(60, 1)]}),
     none("VllmHighErrorRate", "15m", "30m", "59m"))
 
-add("VllmHighErrorRate: every request fails but there is almost no traffic (1 request/min)",
-    finished(A, {"error": [(60, 1)], "stop": [(60, 0)]})
-    + http(A, {(CHAT, "POST", "5xx"): [(60, 1)], (CHAT, "POST", "2xx"): [(60, 0)]}),
+add(f"VllmHighErrorRate, vLLM {V011}: every request fails but there is almost no traffic (1 request/min)",
+    finished(A, {"stop": [(60, 0)]}, V011) + http(A, {(CHAT, "POST", "5xx"): [(60, 1)]}),
     none("VllmHighErrorRate", "15m", "30m", "59m"))
 
-add("VllmHighErrorRate: only other deployments fail",
-    healthy_traffic(A)
-    + sum((finished(t, {"stop": [(60, 30)], "error": [(60, 30)]})
+add(f"VllmHighErrorRate, vLLM {V011}: 4xx are client errors, not counted",
+    finished(A, {"stop": [(60, 40)]}, V011)
+    + http(A, {(CHAT, "POST", "2xx"): [(60, 40)], (CHAT, "POST", "4xx"): [(60, 20)]}),
+    none("VllmHighErrorRate", "20m", "50m"))
+
+add(f"VllmHighErrorRate, vLLM {V011}: only other deployments fail",
+    healthy_traffic(A, V011)
+    + sum((finished(t, {"stop": [(60, 30)]}, V011)
+           + http(t, {(CHAT, "POST", "2xx"): [(60, 30)], (CHAT, "POST", "5xx"): [(60, 30)]}) for t in OTHERS), []),
+    none("VllmHighErrorRate", "15m", "30m", "59m"))
+
+# --- vLLM 0.33.0: finished_reason="error" exists (pre-created at 0). An error in a streamed
+# response is sent after the 200 status line, so it is no HTTP 5xx: only the engine ratio sees it.
+# 6 of 60 finished requests/min end with "error" (10%); no 5xx at all.
+add(f"VllmHighErrorRate, vLLM {V033}: finished_reason=error 10% on both pods, no HTTP 5xx (streamed), "
+    f"other deployments too",
+    sum((finished(t, {"stop": [(60, 45)], "length": [(60, 9)], "error": [(60, 6)]}, V033)
+         + http(t, {(CHAT, "POST", "2xx"): [(60, 60)], (CHAT, "POST", "4xx"): [(60, 3)]})
+         for t in [A, B] + OTHERS), []),
+    none("VllmHighErrorRate", "3m", "5m")
+    + [check("VllmHighErrorRate", "8m", error_rate("10%")), check("VllmHighErrorRate", "50m", error_rate("10%"))])
+
+# engine 10%, HTTP 5xx 4 of 65 requests/min (6.15%): the worse one, not the sum
+add(f"VllmHighErrorRate, vLLM {V033}: engine errors 10% and HTTP 5xx 6.2%: the worse of the two",
+    sum((finished(t, {"stop": [(60, 45)], "length": [(60, 9)], "error": [(60, 6)]}, V033)
+         + http(t, {(CHAT, "POST", "2xx"): [(60, 58)], (CHAT, "POST", "5xx"): [(60, 4)],
+                    (CHAT, "POST", "4xx"): [(60, 3)]})
+         for t in [A, B]), []),
+    [check("VllmHighErrorRate", "8m", error_rate("10%")), check("VllmHighErrorRate", "50m", error_rate("10%"))])
+
+# HTTP 5xx only (e.g. requests rejected before they reach the engine): 12 of 60 = 20%
+add(f"VllmHighErrorRate, vLLM {V033}: HTTP 5xx only, finished_reason=error stays 0",
+    finished(A, {"stop": [(60, 48)]}, V033)
+    + http(A, {(CHAT, "POST", "2xx"): [(60, 48)], (CHAT, "POST", "5xx"): [(60, 12)]}),
+    [check("VllmHighErrorRate", "20m", error_rate("20%"))])
+
+add(f"VllmHighErrorRate, vLLM {V033}: one minute of engine errors",
+    finished(A, {"stop": [(20, 60), (1, 0), (39, 60)], "error": [(20, 0), (1, 60), (39, 0)]}, V033)
+    + http(A, {(CHAT, "POST", "2xx"): [(60, 60)]}),
+    none("VllmHighErrorRate", "21m", "23m", "25m", "27m", "30m"))
+
+add(f"VllmHighErrorRate, vLLM {V033}: 2% engine errors, below the threshold",
+    finished(A, {"stop": [(60, 49)], "error": [(60, 1)]}, V033)
+    + http(A, {(CHAT, "POST", "2xx"): [(60, 49)], (CHAT, "POST", "5xx"): [(60, 1)]}),
+    none("VllmHighErrorRate", "15m", "30m", "59m"))
+
+add(f"VllmHighErrorRate, vLLM {V033}: every request fails but there is almost no traffic (1 request/min)",
+    finished(A, {"error": [(60, 1)]}, V033) + http(A, {(CHAT, "POST", "2xx"): [(60, 1)]}),
+    none("VllmHighErrorRate", "15m", "30m", "59m"))
+
+add(f"VllmHighErrorRate, vLLM {V033}: repetition and abort are no errors",
+    finished(A, {"stop": [(60, 30)], "repetition": [(60, 15)], "abort": [(60, 15)]}, V033)
+    + http(A, {(CHAT, "POST", "2xx"): [(60, 60)]}),
+    none("VllmHighErrorRate", "15m", "30m", "59m"))
+
+add(f"VllmHighErrorRate, vLLM {V033}: only other deployments fail",
+    healthy_traffic(A, V033)
+    + sum((finished(t, {"stop": [(60, 30)], "error": [(60, 30)]}, V033)
            + http(t, {(CHAT, "POST", "2xx"): [(60, 30)], (CHAT, "POST", "5xx"): [(60, 30)]}) for t in OTHERS), []),
     none("VllmHighErrorRate", "15m", "30m", "59m"))
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -108,21 +109,49 @@ class DashboardLintTest {
     }
   }
 
+  /**
+   * A name only one supported version exposes would leave a panel or alert dead on the other (e.g.
+   * vllm:time_per_output_token_seconds, gone after 0.11); version differences are handled in label
+   * values (finished_reason), never in names.
+   */
   @Test
-  void everyVllmMetricQueriedIsAV1NameTheServerExposes() throws IOException {
-    Set<String> exposed = new TreeSet<>();
-    Matcher sample =
-        Pattern.compile("(?m)^(vllm:[a-zA-Z0-9_:]+)").matcher(fixture("vllm-v1-metrics.prom"));
-    while (sample.find()) {
-      exposed.add(sample.group(1));
-    }
+  void everyVllmMetricQueriedIsExposedByEverySupportedVersion() throws IOException {
+    for (String version : PrometheusQueriesTest.VLLM_VERSIONS) {
+      Set<String> exposed = new TreeSet<>();
+      Matcher sample =
+          Pattern.compile("(?m)^(vllm:[a-zA-Z0-9_:]+)")
+              .matcher(fixture(PrometheusQueriesTest.vllmFixture(version)));
+      while (sample.find()) {
+        exposed.add(sample.group(1));
+      }
 
-    for (String query : allQueries()) {
-      for (String name : names(query)) {
-        if (name.startsWith("vllm:")) {
-          assertThat(exposed).as(query).contains(name);
+      for (String query : allQueries()) {
+        for (String name : names(query)) {
+          if (name.startsWith("vllm:")) {
+            assertThat(exposed).as("vLLM %s: %s", version, query).contains(name);
+          }
         }
       }
+    }
+  }
+
+  /** vllm/v1/engine/__init__.py FINISH_REASON_STRINGS of each version, as in its fixture. */
+  @Test
+  void eachFixtureHasTheFinishReasonsOfItsVersion() throws IOException {
+    Map<String, Set<String>> reasons =
+        Map.of(
+            "0.11.0", Set.of("stop", "length", "abort"),
+            "0.33.0", Set.of("stop", "length", "abort", "error", "repetition"));
+    assertThat(reasons).containsOnlyKeys(PrometheusQueriesTest.VLLM_VERSIONS);
+    for (String version : PrometheusQueriesTest.VLLM_VERSIONS) {
+      Set<String> found = new TreeSet<>();
+      Matcher m =
+          Pattern.compile("(?m)^vllm:request_success_total\\{[^}]*finished_reason=\"([a-z]+)\"")
+              .matcher(fixture(PrometheusQueriesTest.vllmFixture(version)));
+      while (m.find()) {
+        found.add(m.group(1));
+      }
+      assertThat(found).as("vLLM %s", version).isEqualTo(reasons.get(version));
     }
   }
 

@@ -30,7 +30,10 @@ final class FakeExporters implements AutoCloseable {
     this.server = server;
   }
 
-  /** Serves each fixture file at the path given as key ("/vllm" -> "vllm-v1-metrics.prom"). */
+  /**
+   * Serves each fixture file at the path given as key ("/vllm-0.11.0" ->
+   * "vllm-0.11.0-metrics.prom").
+   */
   static FakeExporters start(Map<String, String> fixtureByPath) throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -1,33 +1,45 @@
 package io.vllmoperator.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The metrics tier: a real Prometheus scrapes fake vLLM, DCGM exporter, operator and
- * kube-state-metrics endpoints serving the V1-format fixtures (counters growing per scrape), then
+ * The metrics tier: for EACH supported vLLM version a real Prometheus scrapes a fake vLLM endpoint
+ * serving that version's fixture (vllm-&lt;version&gt;-metrics.prom), plus the DCGM exporter,
+ * operator and kube-state-metrics fixtures (counters growing per scrape). Then, on each version,
  * every panel and annotation query of every dashboard, as rendered for the fixture VllmDeployment
- * (llm/llama-8b), must return data, and every alert expression must evaluate without error.
+ * (llm/llama-8b), must return data, every alert expression must evaluate, and every alert with a
+ * threshold must fire once its threshold is tiny, so no alert reads a series that version lacks.
  */
 class PrometheusQueriesTest {
+  /** Oldest and newest supported vLLM; each has its fixture vllm-&lt;version&gt;-metrics.prom. */
+  static final List<String> VLLM_VERSIONS = List.of("0.11.0", "0.33.0");
+
   /** Grafana's built-ins: $__rate_interval at least 4 scrape intervals (1s here). */
   private static final Map<String, String> GRAFANA_BUILTINS =
       Map.of("__rate_interval", "1m", "__interval", "15s", "__range", "1h");
@@ -35,40 +47,69 @@ class PrometheusQueriesTest {
   private static final String DCGM_HONOR = "dcgm-honor-labels";
   private static final String DCGM_EXPORTED = "dcgm-exported-labels";
 
+  /**
+   * Dashboard queries that are legitimately empty on one vLLM version, by version and query name
+   * (the test requires them to BE empty there, so a series appearing is noticed too).
+   */
+  private static final Map<String, Set<String>> EMPTY_ON =
+      Map.of(
+          // vLLM 0.11 has no finish reason "error" (FINISH_REASON_STRINGS = stop, length, abort):
+          // the engine line of the error-ratio graph is absent, not a fake 0. The HTTP 5xx line
+          // (B) and the error-ratio stat still have data there.
+          "0.11.0", Set.of("vllm-serving.json / Error ratio [timeseries] / A"));
+
   private static FakeExporters exporters;
-  private static PrometheusServer prometheus;
+  private static final Map<String, PrometheusServer> PROMETHEUS = new TreeMap<>();
 
   @BeforeAll
   static void scrapeTheFixtures() throws IOException {
     Tools.require("prometheus", "prometheus");
-    exporters =
-        FakeExporters.start(
+    Map<String, String> fixtures =
+        new TreeMap<>(
             Map.of(
-                "/vllm", "vllm-v1-metrics.prom",
                 "/dcgm", "dcgm-metrics.prom",
                 "/dcgm-exported", "dcgm-metrics.prom",
                 "/operator", "operator-metrics.prom",
                 "/kube-state-metrics", "kube-state-metrics.prom"));
-    prometheus = PrometheusServer.start(config(exporters.hostPort()), Duration.ofSeconds(60));
-    // Rates need two samples inside their window, so wait for several scrapes of every target.
-    prometheus.await(
-        "five healthy targets",
-        Duration.ofSeconds(60),
-        () -> prometheus.vectorNotEmpty("count(up == 1) == 5", v -> true));
-    prometheus.await(
-        "request rates",
-        Duration.ofSeconds(60),
-        () ->
-            prometheus.vectorNotEmpty(
-                "min(count_over_time(up[1m])) >= 5 and on() sum(rate(vllm:request_success_total[1m])) > 0",
-                v -> true));
+    for (String version : VLLM_VERSIONS) {
+      fixtures.put(vllmPath(version), vllmFixture(version));
+    }
+    exporters = FakeExporters.start(fixtures);
+    for (String version : VLLM_VERSIONS) {
+      PROMETHEUS.put(
+          version,
+          PrometheusServer.start(
+              config(exporters.hostPort(), vllmPath(version)), Duration.ofSeconds(60)));
+    }
+    for (var entry : PROMETHEUS.entrySet()) {
+      PrometheusServer prometheus = entry.getValue();
+      // Rates need two samples inside their window, so wait for several scrapes of every target.
+      prometheus.await(
+          "five healthy targets (vLLM " + entry.getKey() + ")",
+          Duration.ofSeconds(60),
+          () -> prometheus.vectorNotEmpty("count(up == 1) == 5", v -> true));
+      prometheus.await(
+          "request rates (vLLM " + entry.getKey() + ")",
+          Duration.ofSeconds(60),
+          () ->
+              prometheus.vectorNotEmpty(
+                  "min(count_over_time(up[1m])) >= 5 and on() sum(rate(vllm:request_success_total[1m])) > 0",
+                  v -> true));
+    }
+  }
+
+  static String vllmFixture(String version) {
+    return "vllm-" + version + "-metrics.prom";
+  }
+
+  private static String vllmPath(String version) {
+    return "/vllm-" + version;
   }
 
   @AfterAll
   static void stop() {
-    if (prometheus != null) {
-      prometheus.close();
-    }
+    PROMETHEUS.values().forEach(PrometheusServer::close);
+    PROMETHEUS.clear();
     if (exporters != null) {
       exporters.close();
     }
@@ -79,7 +120,7 @@ class PrometheusQueriesTest {
    * target labels namespace/service/pod/endpoint/container); DCGM scraped both with honor_labels
    * true and false (then its pod/namespace become exported_pod/exported_namespace).
    */
-  private static String config(String target) {
+  private static String config(String target, String vllmPath) {
     return """
         global:
           scrape_interval: 1s
@@ -87,7 +128,7 @@ class PrometheusQueriesTest {
           evaluation_interval: 1s
         scrape_configs:
           - job_name: llama-8b
-            metrics_path: /vllm
+            metrics_path: %4$s
             static_configs:
               - targets: ['%1$s']
                 labels: {namespace: llm, service: llama-8b, pod: llama-8b-7d4b9c6f5-abcde, endpoint: http, container: vllm}
@@ -114,60 +155,207 @@ class PrometheusQueriesTest {
             static_configs:
               - targets: ['%1$s']
         """
-        .formatted(target, DCGM_HONOR, DCGM_EXPORTED);
+        .formatted(target, DCGM_HONOR, DCGM_EXPORTED, vllmPath);
   }
 
-  static Stream<Arguments> dashboardQueries() {
+  /** Every dashboard query by name ("file / panel title [panel type] / refId"). */
+  static Map<String, String> dashboardQueriesByName() {
     VllmDeployment fixture = PromtoolTest.fixtureCr();
-    List<Arguments> queries = new ArrayList<>();
+    Map<String, String> queries = new LinkedHashMap<>();
     for (String file : MonitoringAssets.DASHBOARD_FILES) {
       JsonNode dashboard = DashboardConfigs.dashboard(fixture, file);
       Map<String, String> variables = variables(dashboard);
       for (JsonNode panel : DashboardLintTest.panels(dashboard)) {
         for (JsonNode target : panel.path("targets")) {
           String name =
-              file + " / " + panel.path("title").asText() + " / " + target.path("refId").asText();
-          queries.add(
-              Arguments.of(Named.of(name, substitute(target.path("expr").asText(), variables))));
+              "%s / %s [%s] / %s"
+                  .formatted(
+                      file,
+                      panel.path("title").asText(),
+                      panel.path("type").asText(),
+                      target.path("refId").asText());
+          assertThat(queries.put(name, substitute(target.path("expr").asText(), variables)))
+              .as("query name %s is unique", name)
+              .isNull();
         }
       }
       for (JsonNode annotation : dashboard.path("annotations").path("list")) {
         if (annotation.has("expr")) {
           String name = file + " / annotation " + annotation.path("name").asText();
-          queries.add(
-              Arguments.of(
-                  Named.of(name, substitute(annotation.path("expr").asText(), variables))));
+          queries.put(name, substitute(annotation.path("expr").asText(), variables));
         }
       }
     }
-    return queries.stream();
+    return queries;
   }
 
-  @ParameterizedTest(name = "{0}")
+  static Stream<Arguments> dashboardQueries() {
+    Map<String, String> queries = dashboardQueriesByName();
+    List<Arguments> arguments = new ArrayList<>();
+    for (String version : VLLM_VERSIONS) {
+      queries.forEach(
+          (name, promql) ->
+              arguments.add(
+                  Arguments.of(
+                      Named.of("vLLM " + version, version), Named.of(name, name), promql)));
+    }
+    return arguments.stream();
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("dashboardQueries")
-  void everyDashboardQueryReturnsData(String promql) {
-    assertReturnsNumbers(promql);
+  void everyDashboardQueryReturnsData(String version, String name, String promql) {
+    PrometheusServer prometheus = PROMETHEUS.get(version);
+    if (EMPTY_ON.getOrDefault(version, Set.of()).contains(name)) {
+      assertThat(prometheus.query(promql).path("result"))
+          .as("documented as empty on vLLM %s: %s", version, promql)
+          .isEmpty();
+      return;
+    }
+    assertReturnsNumbers(prometheus, promql);
     // GPU panels must work with either DCGM exporter labelling on its own.
     if (promql.contains("DCGM_")) {
-      assertReturnsNumbers(onlyDcgmJob(promql, DCGM_HONOR));
-      assertReturnsNumbers(onlyDcgmJob(promql, DCGM_EXPORTED));
+      assertReturnsNumbers(prometheus, onlyDcgmJob(promql, DCGM_HONOR));
+      assertReturnsNumbers(prometheus, onlyDcgmJob(promql, DCGM_EXPORTED));
     }
   }
 
-  static Stream<Arguments> alertExpressions() {
-    return AlertRules.spec(PromtoolTest.fixtureCr()).getGroups().get(0).getRules().stream()
-        .map(r -> Arguments.of(Named.of(r.getAlert(), r.getExpr().getStrVal())));
+  @Test
+  void everyDocumentedEmptyQueryExists() {
+    Set<String> names = dashboardQueriesByName().keySet();
+    EMPTY_ON.values().forEach(empty -> assertThat(names).containsAll(empty));
   }
 
-  @ParameterizedTest(name = "{0}")
+  static Stream<Arguments> alertExpressions() {
+    return alertExpressions(PromtoolTest.fixtureCr());
+  }
+
+  private static Stream<Arguments> alertExpressions(VllmDeployment cr) {
+    List<Arguments> arguments = new ArrayList<>();
+    for (String version : VLLM_VERSIONS) {
+      for (var rule : AlertRules.spec(cr).getGroups().get(0).getRules()) {
+        arguments.add(
+            Arguments.of(
+                Named.of("vLLM " + version, version),
+                Named.of(rule.getAlert(), rule.getAlert()),
+                rule.getExpr().getStrVal()));
+      }
+    }
+    return arguments.stream();
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("alertExpressions")
-  void everyAlertExpressionEvaluates(String promql) {
-    JsonNode data = prometheus.query(promql);
+  void everyAlertExpressionEvaluates(String version, String alert, String promql) {
+    JsonNode data = PROMETHEUS.get(version).query(promql);
 
     assertThat(data.path("resultType").asText()).isEqualTo("vector");
   }
 
-  private static void assertReturnsNumbers(String promql) {
+  /**
+   * The fixture CR with every alert threshold at 0.0001 (the CRD wants them above 0), far below
+   * every fixture value: each threshold alert must then fire on every version.
+   */
+  static VllmDeployment tinyThresholdCr() {
+    return TestManifests.vllm(
+        "llama-8b",
+        "model: {name: meta-llama/Llama-3.1-8B-Instruct}\n"
+            + "monitoring: {alerts: {thresholds: {ttftP95Seconds: 0.0001, interTokenP95Seconds: 0.0001,"
+            + " e2eP95Seconds: 0.0001, kvCacheUsage: 0.0001, queueDepth: 0.0001, errorRatio: 0.0001}}}");
+  }
+
+  /**
+   * Alerts with a threshold placeholder. The others have no condition that holds on the healthy
+   * fixtures (all targets up with all their series, ~0.7 preemptions/s against a fixed 1/s, a Ready
+   * deployment, XID 0, GPUs below 85 °C); they are only evaluated, above.
+   */
+  static Stream<Arguments> thresholdAlertExpressions() {
+    Set<String> withThreshold = new TreeSet<>();
+    for (JsonNode rule :
+        MonitoringAssets.get().alertTemplate().path("groups").get(0).path("rules")) {
+      if (Thresholds.DEFAULTS.byPlaceholder().keySet().stream()
+          .anyMatch(t -> rule.path("expr").asText().contains("${" + t + "}"))) {
+        withThreshold.add(rule.path("alert").asText());
+      }
+    }
+    assertThat(withThreshold)
+        .containsExactlyInAnyOrder(
+            "VllmHighTimeToFirstToken",
+            "VllmHighInterTokenLatency",
+            "VllmHighEndToEndLatency",
+            "VllmKvCacheSaturated",
+            "VllmRequestQueueBacklog",
+            "VllmHighErrorRate");
+    return alertExpressions(tinyThresholdCr())
+        .filter(a -> withThreshold.contains(((Named<?>) a.get()[1]).getPayload()));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("thresholdAlertExpressions")
+  void everyThresholdAlertFiresWithTinyThresholds(String version, String alert, String promql) {
+    assertReturnsNumbers(PROMETHEUS.get(version), promql);
+  }
+
+  /**
+   * VllmHighErrorRate and the dashboards' error ratio take the worse of the HTTP 5xx ratio (every
+   * version) and the finished_reason="error" ratio (0.33; absent on 0.11). In the 0.33 fixture the
+   * engine ratio is the larger one (errors in streamed responses are no 5xx), in the 0.11 fixture
+   * only the HTTP one exists; neither branch may hide the other.
+   */
+  @ParameterizedTest(name = "vLLM {0}")
+  @MethodSource("versions")
+  void errorRatioIsTheWorseOfTheSignalsTheVersionHas(String version) {
+    PrometheusServer prometheus = PROMETHEUS.get(version);
+    Instant at = Instant.now().minusSeconds(2);
+    String alert =
+        AlertRules.spec(tinyThresholdCr()).getGroups().get(0).getRules().stream()
+            .filter(r -> r.getAlert().equals("VllmHighErrorRate"))
+            .findFirst()
+            .orElseThrow()
+            .getExpr()
+            .getStrVal();
+    String bySource = "max by (namespace, job, source) (";
+    assertThat(alert).contains("max by (namespace, job) (");
+    Map<String, Double> sources = new TreeMap<>();
+    for (JsonNode sample :
+        prometheus.query(alert.replace("max by (namespace, job) (", bySource), at).path("result")) {
+      sources.put(
+          sample.path("metric").path("source").asText(),
+          Double.parseDouble(sample.path("value").get(1).asText()));
+    }
+    Map<String, String> queries = dashboardQueriesByName();
+    double stat = single(prometheus, queries.get("vllm-serving.json / Error ratio [stat] / A"), at);
+    double http =
+        single(prometheus, queries.get("vllm-serving.json / Error ratio [timeseries] / B"), at);
+    double alertValue = single(prometheus, alert, at);
+
+    if (version.equals("0.11.0")) {
+      assertThat(sources).containsOnlyKeys("http");
+    } else {
+      assertThat(sources).containsOnlyKeys("engine", "http");
+      double engine =
+          single(prometheus, queries.get("vllm-serving.json / Error ratio [timeseries] / A"), at);
+      assertThat(sources.get("engine")).isCloseTo(engine, offset(1e-9));
+      assertThat(engine).as("0.33 fixture: engine ratio above the HTTP one").isGreaterThan(http);
+    }
+    assertThat(sources.get("http")).isCloseTo(http, offset(1e-9));
+    double worse = sources.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    assertThat(worse).isPositive();
+    assertThat(alertValue).isCloseTo(worse, offset(1e-9));
+    assertThat(stat).isCloseTo(worse, offset(1e-9));
+  }
+
+  static Stream<String> versions() {
+    return VLLM_VERSIONS.stream();
+  }
+
+  private static double single(PrometheusServer prometheus, String promql, Instant at) {
+    JsonNode result = prometheus.query(promql, at).path("result");
+    assertThat(result).as("one sample for %s", promql).hasSize(1);
+    return Double.parseDouble(result.get(0).path("value").get(1).asText());
+  }
+
+  private static void assertReturnsNumbers(PrometheusServer prometheus, String promql) {
     JsonNode data = prometheus.query(promql);
     List<Double> values = new ArrayList<>();
     for (JsonNode sample : data.path("result")) {

@@ -67,8 +67,20 @@ final class PrometheusServer implements AutoCloseable {
 
   /** An instant query at the current time; the "data" object of a successful response. */
   JsonNode query(String promql) {
+    return query(promql, "");
+  }
+
+  /** An instant query at {@code at}, so that several queries see the same samples. */
+  JsonNode query(String promql, Instant at) {
+    return query(promql, "&time=" + at.toEpochMilli() / 1000.0);
+  }
+
+  private JsonNode query(String promql, String parameters) {
     HttpResponse<String> response =
-        get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        get(
+            "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + parameters);
     try {
       JsonNode body = JSON.readTree(response.body());
       if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
