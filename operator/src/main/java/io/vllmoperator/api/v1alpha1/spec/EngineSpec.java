@@ -72,7 +72,8 @@ public class EngineSpec {
   static final String QUANTIZATION_FLAG_RULE =
       "!has(self.quantization) || !has(self.extraArgs) || self.extraArgs"
           + FLAG_NAMES_OF_LIST
-          + ".all(k, !['--quantization', '-q'].exists(f, f.startsWith(k)))";
+          // argparse also reads "-qawq" as "-q awq": a one-letter option takes an attached value.
+          + ".all(k, !'--quantization'.startsWith(k) && !k.startsWith('-q'))";
 
   @Min(1)
   @JsonPropertyDescription(
