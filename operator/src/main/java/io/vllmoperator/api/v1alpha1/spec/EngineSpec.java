@@ -53,7 +53,7 @@ public class EngineSpec {
   @Min(value = 0, inclusive = false)
   @Max(1)
   @JsonPropertyDescription(
-      "Fraction of GPU memory vLLM may use, in (0, 1] (--gpu-memory-utilization). vLLM's default is 0.9.")
+      "Fraction of GPU memory vLLM may use, in (0, 1] (--gpu-memory-utilization). vLLM's default is 0.92 (0.9 in vLLM 0.11).")
   private Double gpuMemoryUtilization;
 
   @JsonPropertyDescription("Weights and activations data type (--dtype).")
