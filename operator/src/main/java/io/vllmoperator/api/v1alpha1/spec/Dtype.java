@@ -2,7 +2,10 @@ package io.vllmoperator.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** vLLM --dtype values. */
+/**
+ * vLLM --dtype values ({@code ModelDType}), the same in vLLM 0.11.0 and 0.33.0. VllmContractTest
+ * holds this list equal to 0.33.0's contract.
+ */
 public enum Dtype {
   @JsonProperty("auto")
   AUTO,

@@ -99,7 +99,8 @@ public class EngineSpec {
   @JsonPropertyDescription("Weights and activations data type (--dtype).")
   private Dtype dtype;
 
-  @JsonPropertyDescription("Quantization method of the weights (--quantization).")
+  @JsonPropertyDescription(
+      "Quantization method of the weights (--quantization): the methods the default image (vLLM 0.33.0) accepts. For a method only an older image knows, leave this unset and pass --quantization in extraArgs.")
   private Quantization quantization;
 
   @Min(1)
