@@ -2,6 +2,7 @@ package io.vllmoperator.status;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,12 +86,20 @@ public final class PreviousLogCache {
       Instant now = clock.instant();
       if (now.isAfter(lastWarning.plus(WARN_INTERVAL))) {
         lastWarning = now;
-        LOG.warn(message, namespace(pod), name(pod), container, e.getMessage());
+        LOG.warn(message, namespace(pod), name(pod), container, why(e));
       } else {
-        LOG.debug(message, namespace(pod), name(pod), container, e.getMessage());
+        LOG.debug(message, namespace(pod), name(pod), container, why(e));
       }
       return Optional.empty();
     }
+  }
+
+  /** The API server's answer (code and message), not fabric8's whole request dump. */
+  private static String why(RuntimeException e) {
+    if (e instanceof KubernetesClientException k && k.getStatus() != null) {
+      return k.getCode() + " " + k.getStatus().getMessage();
+    }
+    return e.toString();
   }
 
   private static Optional<ContainerStatus> crashed(Pod pod, String container) {
