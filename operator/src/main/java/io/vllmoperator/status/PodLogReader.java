@@ -1,10 +1,21 @@
 package io.vllmoperator.status;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.vllmoperator.desired.VllmPodTemplate;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the vLLM container's previous log through the API server ({@code pods/log}, {@code
@@ -28,7 +39,8 @@ public final class PodLogReader implements PreviousLogCache.Reader {
 
   /**
    * Not the pods().inContainer().terminated() DSL: its getLog() first starts a pod informer (a LIST
-   * and a WATCH) to wait for readiness, and it cannot combine previous with limitBytes.
+   * and a WATCH) to wait for readiness, and its interfaces do not chain previous with limitBytes.
+   * Not client.raw() either: it ignores a per-client request timeout.
    *
    * @return the log, or null when the API server answers 404
    */
@@ -37,7 +49,29 @@ public final class PodLogReader implements PreviousLogCache.Reader {
     if (!VllmPodTemplate.CONTAINER.equals(container)) {
       return null; // sidecars are not ours to diagnose
     }
-    return bounded().raw(path(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
+    // The same credentials and impersonation, but one attempt: fabric8 retries 5xx and timeouts.
+    HttpClient http =
+        client
+            .getHttpClient()
+            .newBuilder()
+            .tag(
+                new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .build();
+    String uri =
+        client.getMasterUrl().toString().replaceAll("/+$", "")
+            + path(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    HttpRequest request =
+        http.newHttpRequestBuilder().uri(uri).timeout(TIMEOUT.toMillis(), MILLISECONDS).build();
+    HttpResponse<String> response = await(http.sendAsync(request, String.class));
+    if (response.code() == 404) {
+      return null;
+    }
+    if (!response.isSuccessful()) {
+      throw new KubernetesClientException(status(response));
+    }
+    return response.body();
   }
 
   static String path(String namespace, String pod) {
@@ -53,14 +87,34 @@ public final class PodLogReader implements PreviousLogCache.Reader {
         + LIMIT_BYTES;
   }
 
-  /** The same client (credentials, impersonation) with a short timeout and no retries. */
-  private KubernetesClient bounded() {
-    return client
-        .newClient(
-            new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
-                .withRequestTimeout((int) TIMEOUT.toMillis())
-                .withRequestRetryBackoffLimit(0)
-                .build())
-        .adapt(KubernetesClient.class);
+  /** The request timeout covers the headers; this also bounds a body that trickles in. */
+  private static HttpResponse<String> await(CompletableFuture<HttpResponse<String>> response) {
+    try {
+      return response.get(TIMEOUT.multipliedBy(2).toMillis(), MILLISECONDS);
+    } catch (TimeoutException e) {
+      response.cancel(true);
+      throw new KubernetesClientException("no answer within " + TIMEOUT.multipliedBy(2), e);
+    } catch (ExecutionException e) {
+      throw new KubernetesClientException(String.valueOf(e.getCause()), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted", e);
+    }
+  }
+
+  /** The API server's Status, or the code when the body is not one (a proxy in between). */
+  private Status status(HttpResponse<String> response) {
+    try {
+      Status status = client.getKubernetesSerialization().unmarshal(response.body(), Status.class);
+      if (status != null && status.getCode() != null) {
+        return status;
+      }
+    } catch (RuntimeException notAStatus) {
+      // fall through
+    }
+    return new StatusBuilder()
+        .withCode(response.code())
+        .withMessage("HTTP " + response.code())
+        .build();
   }
 }
