@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
@@ -34,6 +35,9 @@ import io.vllmoperator.desired.Labels;
 import io.vllmoperator.desired.MonitoringSettings;
 import io.vllmoperator.status.Conditions;
 import io.vllmoperator.status.EventRecorder;
+import io.vllmoperator.status.PodLogReader;
+import io.vllmoperator.status.PreviousLogCache;
+import io.vllmoperator.status.PreviousLogs;
 import io.vllmoperator.status.PrometheusOperatorCrds;
 import io.vllmoperator.status.StatusEvents;
 import io.vllmoperator.status.VllmStatusAggregator;
@@ -86,6 +90,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
 
   static final String SERVICE_MONITOR = "service-monitor";
   static final String PROMETHEUS_RULE = "prometheus-rule";
+  private static final String PODS = "pods";
 
   /**
    * While a wanted ServiceMonitor/PrometheusRule waits for its CRD, reconcile again after this, so
@@ -96,9 +101,11 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   private static final int MAX_ERROR_MESSAGE = 400;
 
   private final Clock clock;
+  private final PreviousLogCache previousLogs;
 
   public VllmDeploymentReconciler(Clock clock) {
     this.clock = clock;
+    this.previousLogs = new PreviousLogCache(clock);
   }
 
   @Override
@@ -107,7 +114,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     var now = clock.instant();
     PrometheusOperatorCrds crds = prometheusOperatorCrds(context);
     VllmDeploymentStatus status =
-        new VllmStatusAggregator(now)
+        new VllmStatusAggregator(now, previousLogs(context))
             .aggregate(
                 vllm,
                 context.getSecondaryResource(Deployment.class),
@@ -122,6 +129,26 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     }
     UpdateControl<VllmDeployment> control = UpdateControl.noUpdate();
     return waitsForCrd(vllm, crds) ? control.rescheduleAfter(CRD_RECHECK) : control;
+  }
+
+  /**
+   * Crashed vLLM containers' previous logs, each read once through the API server; logs of pods
+   * that are gone from the informer cache are dropped first.
+   */
+  private PreviousLogs previousLogs(Context<VllmDeployment> context) {
+    previousLogs.evictUnless(pod -> stillCached(context, pod));
+    // The client is only asked for when a crash is actually read.
+    return previousLogs.reading(
+        (pod, container) -> new PodLogReader(context.getClient()).previousLog(pod, container));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean stillCached(Context<VllmDeployment> context, PreviousLogCache.PodRef pod) {
+    var cache = (Cache<Pod>) context.eventSourceRetriever().getEventSourceFor(Pod.class, PODS);
+    return cache
+        .get(new ResourceID(pod.name(), pod.namespace()))
+        .map(p -> pod.uid().equals(p.getMetadata().getUid()))
+        .orElse(false);
   }
 
   /** The activation conditions' answers; a dependent the workflow did not visit counts as found. */
@@ -150,7 +177,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
       EventSourceContext<VllmDeployment> context) {
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, VllmDeployment.class)
-            .withName("pods")
+            .withName(PODS)
             .withLabelSelector(Labels.MANAGED_SELECTOR)
             .withSecondaryToPrimaryMapper(
                 pod ->

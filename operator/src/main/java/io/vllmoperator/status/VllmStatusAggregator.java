@@ -31,9 +31,20 @@ public final class VllmStatusAggregator {
   public static final String MONITORING_DISABLED = "Disabled";
 
   private final Instant now;
+  private final PreviousLogs previousLogs;
 
+  /** Without logs: crashes are classified by their termination message (the offline render). */
   public VllmStatusAggregator(Instant now) {
+    this(now, PreviousLogs.NONE);
+  }
+
+  /**
+   * @param previousLogs crashed containers' previous logs, whose root cause is often far above the
+   *     termination message's last lines
+   */
+  public VllmStatusAggregator(Instant now, PreviousLogs previousLogs) {
     this.now = now;
+    this.previousLogs = previousLogs;
   }
 
   /**
@@ -48,7 +59,7 @@ public final class VllmStatusAggregator {
         vllm.getStatus() == null ? new VllmDeploymentStatus() : vllm.getStatus();
     Observed observed = Observed.of(vllm, deployment);
     Optional<PodDiagnosis.Finding> trouble =
-        PodDiagnosis.of(pods, vllm.getSpec().getGpu().getResource());
+        PodDiagnosis.of(pods, vllm.getSpec().getGpu().getResource(), previousLogs);
     Long generation = vllm.getMetadata().getGeneration();
     List<Condition> before = previous.getConditions();
 

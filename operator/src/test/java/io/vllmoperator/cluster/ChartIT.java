@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vllmoperator.TestManifests;
@@ -74,6 +75,10 @@ class ChartIT {
         .filteredOn(r -> r.path("resources").toString().contains("persistentvolumeclaims"))
         .singleElement()
         .satisfies(r -> assertThat(r.path("verbs").toString()).doesNotContain("delete"));
+    assertThat(rules)
+        .filteredOn(r -> r.path("resources").toString().contains("pods/log"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.path("verbs").toString()).isEqualTo("[\"get\"]"));
   }
 
   @Test
@@ -107,6 +112,10 @@ class ChartIT {
       assertThatThrownBy(() -> asOperator.secrets().inNamespace(WORKLOAD_NS).list())
           .isInstanceOf(KubernetesClientException.class)
           .hasMessageContaining("forbidden");
+      assertThat(allowed(asOperator, "get", "pods", "log"))
+          .as("reads a crashed container's previous log")
+          .isTrue();
+      assertThat(allowed(asOperator, "get", "secrets", "")).isFalse();
 
       VllmDeployment vllm =
           TestManifests.readExample(
@@ -134,6 +143,29 @@ class ChartIT {
           .as("events recorded with the chart's permissions")
           .isNotEmpty();
     }
+  }
+
+  /** The API server's own answer for the client's identity (SelfSubjectAccessReview). */
+  private static boolean allowed(
+      KubernetesClient client, String verb, String resource, String subresource) {
+    var review =
+        new SelfSubjectAccessReviewBuilder()
+            .withNewSpec()
+            .withNewResourceAttributes()
+            .withNamespace(WORKLOAD_NS)
+            .withVerb(verb)
+            .withResource(resource)
+            .withSubresource(subresource)
+            .endResourceAttributes()
+            .endSpec()
+            .build();
+    return client
+        .authorization()
+        .v1()
+        .selfSubjectAccessReview()
+        .create(review)
+        .getStatus()
+        .getAllowed();
   }
 
   private static String chart() {

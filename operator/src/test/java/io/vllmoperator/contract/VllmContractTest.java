@@ -161,7 +161,7 @@ class VllmContractTest {
         VllmContract.of(VllmContract.NEWEST).quotedDefault("gpu_memory_utilization");
 
     assertThat(engineProperty("gpuMemoryUtilization").path("description").asText())
-        .contains("vLLM's default is " + vllmDefault);
+        .contains("vLLM's default, " + vllmDefault + " in vLLM " + VllmContract.NEWEST);
   }
 
   @ParameterizedTest(name = "vLLM {0}")
