@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -213,7 +214,7 @@ public final class SchemaValidator {
                 invalid + "should be at most " + schema.get("maxLength").asInt() + " chars long"));
       }
       if (schema.has("pattern")
-          && !Pattern.compile(schema.get("pattern").asText()).matcher(value.asText()).find()) {
+          && !goRegex(schema.get("pattern").asText()).matcher(value.asText()).find()) {
         errors.add(
             FieldError.at(path, invalid + "should match '" + schema.get("pattern").asText() + "'"));
       }
@@ -296,9 +297,60 @@ public final class SchemaValidator {
           errors.add(FieldError.at(errorPath, invalid + message));
         }
       } catch (dev.cel.runtime.CelEvaluationException e) {
-        errors.add(FieldError.at(errorPath, invalid + message + " (" + e.getMessage() + ")"));
+        // As the API server words a rule that fails to evaluate: at the rule's own node (not
+        // fieldPath), with the node's type as the value. cel-java's reason differs from cel-go's.
+        errors.add(
+            FieldError.at(
+                path,
+                "Invalid value: \""
+                    + schema.path("type").asText("object")
+                    + "\": "
+                    + e.getMessage()
+                    + " evaluating rule: "
+                    + message));
       }
     }
+  }
+
+  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
+  /**
+   * A CRD pattern as Go's regexp reads it. Java differs in two places that matter here: `$` also
+   * matches before a final line break (Go: only at the end, so "a\n" fails "^a$"), and `.` stops at
+   * \r and Unicode line separators too (Go: only at \n).
+   */
+  static Pattern goRegex(String pattern) {
+    return PATTERNS.computeIfAbsent(
+        pattern, p -> Pattern.compile(endOfTextDollars(p), Pattern.UNIX_LINES));
+  }
+
+  private static String endOfTextDollars(String pattern) {
+    StringBuilder out = new StringBuilder();
+    boolean inClass = false;
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\\' && i + 1 < pattern.length()) {
+        out.append(c).append(pattern.charAt(++i));
+      } else if (inClass) {
+        inClass = c != ']';
+        out.append(c);
+      } else if (c == '[') {
+        inClass = true;
+        out.append(c);
+        // A ']' right after '[' or '[^' is a literal, not the end of the class.
+        if (i + 1 < pattern.length() && pattern.charAt(i + 1) == '^') {
+          out.append(pattern.charAt(++i));
+        }
+        if (i + 1 < pattern.length() && pattern.charAt(i + 1) == ']') {
+          out.append(pattern.charAt(++i));
+        }
+      } else if (c == '$') {
+        out.append("\\z");
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static String child(String path, String name) {
