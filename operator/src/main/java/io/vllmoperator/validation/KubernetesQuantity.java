@@ -129,7 +129,12 @@ public final class KubernetesQuantity implements Comparable<KubernetesQuantity> 
     int sign = amount.signum();
     amount = amount.abs();
     if (amount.signum() != 0 && amount.scale() > -NANO) {
-      amount = amount.setScale(-NANO, RoundingMode.UP);
+      // Below a nano the result is one nano; setScale would need 10^scale to get there.
+      long leadingExponent = (long) amount.precision() - amount.scale() - 1;
+      amount =
+          leadingExponent < NANO
+              ? BigDecimal.ONE.movePointLeft(-NANO)
+              : amount.setScale(-NANO, RoundingMode.UP);
     }
     if (binary && amount.compareTo(MAX_BINARY) > 0) {
       amount = MAX_BINARY;

@@ -27,6 +27,9 @@ import io.vllmoperator.api.v1alpha1.spec.Syntax;
 @ValidationRule(
     value =
         "!has(self.engine) || !has(self.gpu) || !has(self.engine.tensorParallelSize)"
+            // Out-of-bounds values are refused by their bounds; the guard keeps the product
+            // from overflowing (cel-go and cel-java word that error differently).
+            + " || self.engine.tensorParallelSize > 64 || self.engine.pipelineParallelSize > 64"
             + " || self.engine.tensorParallelSize * self.engine.pipelineParallelSize =="
             + " self.gpu.count",
     message =
@@ -43,8 +46,8 @@ import io.vllmoperator.api.v1alpha1.spec.Syntax;
     fieldPath = ".rollout.maxUnavailable")
 @ValidationRule(
     value =
-        "!has(self.engine) || !has(self.gpu) || self.gpu.count %"
-            + " self.engine.pipelineParallelSize == 0",
+        "!has(self.engine) || !has(self.gpu) || self.engine.pipelineParallelSize <= 0"
+            + " || self.gpu.count % self.engine.pipelineParallelSize == 0",
     message = "spec.gpu.count must be a multiple of spec.engine.pipelineParallelSize",
     fieldPath = ".engine.pipelineParallelSize")
 public class VllmDeploymentSpec {
@@ -97,11 +100,11 @@ public class VllmDeploymentSpec {
               + " (GPUs come from spec.gpu)")
   @ValidationRule(
       value =
-          "(!has(self.requests) || self.requests.all(k, isQuantity(string(self.requests[k])) && quantity(string(self.requests[k])).compareTo(quantity('0')) >= 0))"
-              + " && (!has(self.limits) || self.limits.all(k, isQuantity(string(self.limits[k])) && quantity(string(self.limits[k])).compareTo(quantity('0')) >= 0))",
+          "(!has(self.requests) || self.requests.all(k, size(string(self.requests[k])) <= 64 && isQuantity(string(self.requests[k])) && quantity(string(self.requests[k])).compareTo(quantity('0')) >= 0))"
+              + " && (!has(self.limits) || self.limits.all(k, size(string(self.limits[k])) <= 64 && isQuantity(string(self.limits[k])) && quantity(string(self.limits[k])).compareTo(quantity('0')) >= 0))",
       message =
-          "spec.resources: every request and limit must be a non-negative quantity, e.g. 8, 500m,"
-              + " 64Gi")
+          "spec.resources: every request and limit must be a non-negative quantity of at most 64"
+              + " characters, e.g. 8, 500m, 64Gi")
   @ValidationRule(
       value =
           "!has(self.requests) || !has(self.limits) || self.requests.all(k, !(k in self.limits)"

@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
     fieldPath = ".storageClassName")
 @ValidationRule(
     value =
-        "!has(self.size) || (isQuantity(string(self.size))"
+        "!has(self.size) || (size(string(self.size)) <= 64 && isQuantity(string(self.size))"
             + " && quantity(string(self.size)).isGreaterThan(quantity('0')))",
     message = "spec.model.cache.size must be a positive quantity, e.g. 200Gi",
     fieldPath = ".size")

@@ -34,6 +34,7 @@ public class SchedulingSpec {
   @JsonPropertyDescription("Tolerations in addition to the one for the nvidia.com/gpu taint.")
   private List<Toleration> tolerations;
 
+  @SchemaFrom(type = AffinitySchema.class)
   @JsonPropertyDescription("Node and pod affinity of the pods.")
   private Affinity affinity;
 
