@@ -287,7 +287,7 @@ public final class SchemaValidator {
                   invalid
                       + "should be greater than "
                       + (exclusive ? "" : "or equal to ")
-                      + plain(min)));
+                      + bound(min, schema)));
         }
       }
       if (schema.has("maximum")) {
@@ -300,7 +300,7 @@ public final class SchemaValidator {
                   invalid
                       + "should be less than "
                       + (exclusive ? "" : "or equal to ")
-                      + plain(max)));
+                      + bound(max, schema)));
         }
       }
     }
@@ -485,6 +485,13 @@ public final class SchemaValidator {
 
   private static String child(String path, String name) {
     return path.isEmpty() ? name : path + "." + name;
+  }
+
+  /** A bound as the API server prints it: an integer's as an integer, a number's as Go's %v. */
+  private static String bound(BigDecimal number, JsonNode schema) {
+    return "number".equals(schema.path("type").asText())
+        ? GoFormat.floatG(number.doubleValue())
+        : plain(number);
   }
 
   private static String plain(BigDecimal number) {
