@@ -287,7 +287,7 @@ public final class SchemaValidator {
                   invalid
                       + "should be greater than "
                       + (exclusive ? "" : "or equal to ")
-                      + bound(min, schema)));
+                      + bound(min, value)));
         }
       }
       if (schema.has("maximum")) {
@@ -300,7 +300,7 @@ public final class SchemaValidator {
                   invalid
                       + "should be less than "
                       + (exclusive ? "" : "or equal to ")
-                      + bound(max, schema)));
+                      + bound(max, value)));
         }
       }
     }
@@ -487,11 +487,12 @@ public final class SchemaValidator {
     return path.isEmpty() ? name : path + "." + name;
   }
 
-  /** A bound as the API server prints it: an integer's as an integer, a number's as Go's %v. */
-  private static String bound(BigDecimal number, JsonNode schema) {
-    return "number".equals(schema.path("type").asText())
-        ? GoFormat.floatG(number.doubleValue())
-        : plain(number);
+  /**
+   * A bound as the API server prints it: compared with an int64 value, as an integer; with a
+   * float64 value, as Go's %v of a float (1e+07).
+   */
+  private static String bound(BigDecimal number, JsonNode value) {
+    return value.isIntegralNumber() ? plain(number) : GoFormat.floatG(number.doubleValue());
   }
 
   private static String plain(BigDecimal number) {
