@@ -70,9 +70,18 @@ public class RenderCommand implements Callable<Integer> {
     } catch (ManifestException | InvalidResourceException e) {
       err.println("error: " + e.getMessage());
       return INVALID_INPUT;
+    } catch (RuntimeException e) {
+      // Whatever the input, one line and exit 2: never a stack trace.
+      err.println("error: " + file + ": cannot read: " + oneLine(e));
+      return INVALID_INPUT;
     }
     List<HasMetadata> objects = new ArrayList<>();
-    deployments.forEach(vllm -> objects.addAll(DesiredObjects.of(vllm, !noPrometheusOperator)));
+    try {
+      deployments.forEach(vllm -> objects.addAll(DesiredObjects.of(vllm, !noPrometheusOperator)));
+    } catch (RuntimeException e) {
+      err.println("error: internal error rendering " + file + " (please report it): " + oneLine(e));
+      return 1;
+    }
     ManifestWriter.write(objects, out);
     out.flush();
     return 0;
@@ -83,5 +92,11 @@ public class RenderCommand implements Callable<Integer> {
       return new InputStreamReader(System.in, StandardCharsets.UTF_8);
     }
     return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+  }
+
+  private static String oneLine(Exception e) {
+    String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 }

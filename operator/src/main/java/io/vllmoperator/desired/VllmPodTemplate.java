@@ -55,7 +55,8 @@ public final class VllmPodTemplate {
             .withTolerations(GpuScheduling.tolerations(vllm))
             .withAffinity(scheduling.getAffinity())
             .withPriorityClassName(scheduling.getPriorityClassName())
-            .withRuntimeClassName(scheduling.getRuntimeClassName())
+            // "" means none; the pod would refuse it as a RuntimeClass name.
+            .withRuntimeClassName(blankToNull(scheduling.getRuntimeClassName()))
             .endSpec()
             .build();
     template
@@ -184,5 +185,9 @@ public final class VllmPodTemplate {
 
   private static <K, V> Map<K, V> nullIfEmpty(Map<K, V> map) {
     return map.isEmpty() ? null : map;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 }

@@ -1,16 +1,11 @@
 package io.vllmoperator.manifest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.validation.CrdSchema;
 import io.vllmoperator.validation.SchemaValidator;
-import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,33 +15,38 @@ import java.util.List;
  * would: defaults applied, CRD schema and CEL rules enforced.
  */
 public final class ManifestReader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String API_VERSION = VllmDeployment.GROUP + "/" + VllmDeployment.VERSION;
 
-  private final SchemaValidator validator = new SchemaValidator(CrdSchema.get().openApiSchema());
+  private final SchemaValidator validator =
+      new SchemaValidator(CrdSchema.get().openApiSchema(), CrdSchema.get().specReplicasPath());
   private final String defaultNamespace;
 
   public ManifestReader(String defaultNamespace) {
     this.defaultNamespace = defaultNamespace;
   }
 
+  /**
+   * The documents of a YAML stream as the JSON kubectl would send the API server (null for an empty
+   * document); a {@link ManifestException} for YAML kubectl would refuse.
+   */
+  public static List<JsonNode> kubectlJson(Reader source, String sourceName) {
+    try {
+      return KubectlYaml.documents(source);
+    } catch (KubectlYaml.YamlError e) {
+      throw new ManifestException(sourceName + ": not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
   public List<VllmDeployment> read(Reader source, String sourceName) {
     List<VllmDeployment> result = new ArrayList<>();
-    try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(source)) {
-      int index = 0;
-      while (documents.hasNextValue()) {
-        JsonNode document = documents.nextValue();
-        index++;
-        if (document == null || document.isNull() || document.isMissingNode()) {
-          continue;
-        }
-        result.add(admit(document, sourceName + " document " + index));
+    List<JsonNode> documents = kubectlJson(source, sourceName);
+    int index = 0;
+    for (JsonNode document : documents) {
+      index++;
+      if (document == null || document.isNull()) {
+        continue;
       }
-    } catch (JsonProcessingException e) {
-      throw new ManifestException(
-          sourceName + ": not valid YAML: " + e.getOriginalMessage() + locate(e), e);
-    } catch (IOException e) {
-      throw new ManifestException(sourceName + ": cannot read: " + e.getMessage(), e);
+      result.add(admit(document, sourceName + " document " + index));
     }
     if (result.isEmpty()) {
       throw new ManifestException(sourceName + ": no VllmDeployment found");
@@ -85,13 +85,18 @@ public final class ManifestReader {
     // A fresh object has generation 1 on the API server.
     metadata.put("generation", 1);
     ObjectNode admitted = validator.admit(object);
-    return Serialization.jsonMapper().convertValue(admitted, VllmDeployment.class);
+    try {
+      return Serialization.jsonMapper().convertValue(admitted, VllmDeployment.class);
+    } catch (IllegalArgumentException e) {
+      // Cannot happen for an object the CRD admits; if it does, say so in one line.
+      throw new ManifestException(
+          where + ": admitted by the CRD but not readable as a VllmDeployment: " + oneLine(e), e);
+    }
   }
 
-  private static String locate(JsonProcessingException e) {
-    var location = e.getLocation();
-    return location == null
-        ? ""
-        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  private static String oneLine(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -21,14 +21,15 @@ final class CelRuleEvaluator {
       CelCompilerFactory.standardCelCompilerBuilder()
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .setOptions(OPTIONS)
-          // The API server's CEL has the strings extension (split, replace, ...); so must we.
-          .addLibraries(CelExtensions.strings())
+          // The API server's CEL has the strings extension (split, replace, ...) and the quantity
+          // library; so must we.
+          .addLibraries(CelExtensions.strings(), QuantityLibrary.INSTANCE)
           .addVar("self", SimpleType.DYN)
           .build();
   private static final CelRuntime RUNTIME =
       CelRuntimeFactory.standardCelRuntimeBuilder()
           .setOptions(OPTIONS)
-          .addLibraries(CelExtensions.strings())
+          .addLibraries(CelExtensions.strings(), QuantityLibrary.INSTANCE)
           .build();
 
   private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();

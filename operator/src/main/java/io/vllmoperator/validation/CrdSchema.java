@@ -27,6 +27,18 @@ public final class CrdSchema {
     return crd.path("spec").path("versions").path(0).path("schema").path("openAPIV3Schema");
   }
 
+  /** The scale subresource's spec replicas path, e.g. {@code .spec.replicas}, or null. */
+  public String specReplicasPath() {
+    JsonNode path =
+        crd.path("spec")
+            .path("versions")
+            .path(0)
+            .path("subresources")
+            .path("scale")
+            .path("specReplicasPath");
+    return path.isTextual() ? path.asText() : null;
+  }
+
   /** The CRD exactly as generated, for `vllm-operator crd`. */
   public static String text() {
     try (InputStream in = resource()) {

@@ -103,6 +103,79 @@ class RenderCommandTest {
         .contains("spec.replicas: Invalid value: -3");
   }
 
+  /** What the issue found: each gave exit 1 and a Java stack trace, or a wrong error set. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "engine: {maxModelLen: 3000000000}",
+        "replicas: 99999999999999999999",
+        "replicas: 2.5",
+        "replicas: .inf",
+        "engine: {maxNumSeqs: 1e400}",
+        "rollout: {startupTimeout: 1000000h, progressDeadline: 2000000h}",
+        "gpu: {count: [1]}",
+        "monitoring: {alerts: {thresholds: {queueDepth: 1e308}}}",
+        "replicas: -0x10",
+        "gpu: {count: 0b102}",
+      })
+  void anyBadNumberIsOneLineAndExitTwo(String field) {
+    var result =
+        Cli.runWithStdin(
+            VALID.replace("spec: {model: {name: m}}", "spec: {model: {name: m}, " + field + "}"),
+            "render",
+            "-f",
+            "-");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err())
+        .startsWith("error: ")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void negativeReplicasGiveTheApiServersTwoErrors() {
+    var result =
+        Cli.runWithStdin(
+            VALID.replace("spec: {model: {name: m}}", "spec: {model: {name: m}, replicas: -1}"),
+            "render",
+            "-f",
+            "-");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains(
+            "* spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or"
+                + " equal to 0")
+        .contains("* .spec.replicas: Invalid value: -1: should be a non-negative integer");
+  }
+
+  @Test
+  void yamlAnchorsAliasesAndMergeKeysAreRead() {
+    var result =
+        Cli.runWithStdin(
+            """
+            apiVersion: vllm-operator.io/v1alpha1
+            kind: VllmDeployment
+            metadata: {name: a}
+            spec:
+              model: {name: &m Qwen/Qwen2.5-1.5B-Instruct, servedName: *m}
+              monitoring:
+                labels: &l {release: kps}
+                alerts: {labels: {<<: *l, team: ml}}
+            """,
+            "render",
+            "-f",
+            "-");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("--served-model-name")
+        .contains("team: ml")
+        .contains("release: kps");
+  }
+
   @Test
   void anotherKindIsRefused() {
     var result =

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.manifest.ManifestReader;
 import io.vllmoperator.validation.ValidationCases;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,6 +80,33 @@ class ApiServerIT {
 
     assertThat(result.exitCode()).as(result.output()).isNotZero();
     assertThat(result.output()).contains(invalid.expectedError());
+  }
+
+  /** Anchors, aliases, merge keys and YAML 1.1 scalars: kubectl and render read the same spec. */
+  @Test
+  void yamlOneOneFeaturesReadAsKubectlReadsThem() throws IOException {
+    Path manifest =
+        TestManifests.repoRoot()
+            .resolve("operator/src/test/resources/validation/yaml-1.1-features.yaml");
+    var result =
+        cluster.kubectl("", "apply", "--dry-run=server", "-o", "json", "-f", manifest.toString());
+    assertThat(result.exitCode()).as(result.output()).isZero();
+
+    VllmDeployment fromServer =
+        Serialization.jsonMapper().readValue(result.output(), VllmDeployment.class);
+    VllmDeployment offline =
+        new ManifestReader("default")
+            .read(Files.newBufferedReader(manifest), manifest.toString())
+            .get(0);
+    assertThat(tree(offline.getSpec())).isEqualTo(tree(fromServer.getSpec()));
+    // The quirks themselves, so a reader that ignores them cannot pass by accident.
+    assertThat(offline.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(offline.getSpec().getService().getPort()).isEqualTo(8080);
+    assertThat(offline.getSpec().getScheduling().getNodeSelector())
+        .containsEntry("pool", "a")
+        .containsEntry("zone", "z");
+    assertThat(offline.getSpec().getRollout().getAutoRollback()).isFalse();
+    assertThat(offline.getSpec().getRollout().getMaxSurge()).isEqualTo(8);
   }
 
   @Test

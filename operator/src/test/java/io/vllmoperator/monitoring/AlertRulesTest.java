@@ -170,13 +170,14 @@ class AlertRulesTest {
 
   @Test
   void valuesAreInsertedLiterallyAndNeverExpandedAgain() {
-    var odd = vllm("a", "model: {name: m, servedName: 'x ${name} \"quoted\"'}");
+    // No whitespace: the CRD refuses it in a served name.
+    var odd = vllm("a", "model: {name: m, servedName: 'x-${name}-\"quoted\"'}");
 
     String description =
         byName(rules(odd)).get("VllmTargetDown").getAnnotations().get("description");
 
     // The "{" is printed by a Go template action, so Prometheus shows the value as it was.
-    assertThat(description).contains("(model x ${{ \"{\" }}name} \"quoted\")");
+    assertThat(description).contains("(model x-${{ \"{\" }}name}-\"quoted\")");
   }
 
   @Test

@@ -149,7 +149,7 @@ class CrdValidationTest {
               maxNumSeqs: 256
               apiKeySecretRef: {name: key, key: key}
               extraArgs: ["--enable-prefix-caching", "--kv-cache-dtype", "fp8"]
-              env: [{name: HF_TOKEN, valueFrom: {secretKeyRef: {name: hf, key: token}}}, {name: X, value: y}]
+              env: [{name: HF_TOKEN, valueFrom: {secretKeyRef: {name: hf, key: token}}}, {name: X, value: "y"}]
             resources: {requests: {cpu: "8", memory: 64Gi}, limits: {memory: 96Gi}}
             scheduling:
               nodeSelector: {pool: gpu}

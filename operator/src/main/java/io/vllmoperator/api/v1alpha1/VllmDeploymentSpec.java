@@ -2,9 +2,13 @@ package io.vllmoperator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -13,14 +17,19 @@ import io.vllmoperator.api.v1alpha1.spec.GpuSpec;
 import io.vllmoperator.api.v1alpha1.spec.ModelSpec;
 import io.vllmoperator.api.v1alpha1.spec.MonitoringSpec;
 import io.vllmoperator.api.v1alpha1.spec.NetworkPolicySpec;
+import io.vllmoperator.api.v1alpha1.spec.ResourcesSchema;
 import io.vllmoperator.api.v1alpha1.spec.RolloutSpec;
 import io.vllmoperator.api.v1alpha1.spec.SchedulingSpec;
 import io.vllmoperator.api.v1alpha1.spec.ServiceSpec;
+import io.vllmoperator.api.v1alpha1.spec.Syntax;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
         "!has(self.engine) || !has(self.gpu) || !has(self.engine.tensorParallelSize)"
+            // Out-of-bounds values are refused by their bounds; the guard keeps the product
+            // from overflowing (cel-go and cel-java word that error differently).
+            + " || self.engine.tensorParallelSize > 64 || self.engine.pipelineParallelSize > 64"
             + " || self.engine.tensorParallelSize * self.engine.pipelineParallelSize =="
             + " self.gpu.count",
     message =
@@ -29,19 +38,32 @@ import io.vllmoperator.api.v1alpha1.spec.ServiceSpec;
     fieldPath = ".engine.tensorParallelSize")
 @ValidationRule(
     value =
-        "!has(self.engine) || !has(self.gpu) || self.gpu.count %"
-            + " self.engine.pipelineParallelSize == 0",
+        "!has(self.replicas) || !has(self.rollout) || !has(self.rollout.maxUnavailable)"
+            + " || self.replicas == 0 || self.rollout.maxUnavailable <= self.replicas",
+    message =
+        "spec.rollout.maxUnavailable must not exceed spec.replicas (it would take every pod down"
+            + " at once)",
+    fieldPath = ".rollout.maxUnavailable")
+@ValidationRule(
+    value =
+        "!has(self.engine) || !has(self.gpu) || self.engine.pipelineParallelSize <= 0"
+            + " || self.gpu.count % self.engine.pipelineParallelSize == 0",
     message = "spec.gpu.count must be a multiple of spec.engine.pipelineParallelSize",
     fieldPath = ".engine.pipelineParallelSize")
 public class VllmDeploymentSpec {
   /** The image the operator pins when spec.image is not set: the current vLLM release. */
   public static final String DEFAULT_IMAGE = "vllm/vllm-openai:v0.33.0";
 
+  /** More GPU pods than any one model deployment runs; also keeps every count far from int. */
+  public static final int MAX_REPLICAS = 1000;
+
   @Required
   @JsonPropertyDescription("The model to serve: a Hugging Face repo id or a path in the cache.")
   private ModelSpec model;
 
   @Default(DEFAULT_IMAGE)
+  @Size(max = 512)
+  @Pattern(Syntax.IMAGE_REFERENCE)
   @JsonPropertyDescription(
       "Container image of the vLLM OpenAI-compatible server, vLLM 0.11.0 to 0.33.0 (the default). The pod runs `vllm serve <model>` whatever the image's entrypoint; the image must have the `vllm` command.")
   private String image;
@@ -49,8 +71,9 @@ public class VllmDeploymentSpec {
   @SpecReplicas
   @Default("1")
   @Min(0)
+  @Max(MAX_REPLICAS)
   @JsonPropertyDescription(
-      "Number of model server pods. Also settable through the scale subresource.")
+      "Number of model server pods, 0 to 1000. Also settable through the scale subresource.")
   private Integer replicas;
 
   @Default("{}")
@@ -61,8 +84,36 @@ public class VllmDeploymentSpec {
   @JsonPropertyDescription("vLLM engine settings, passed to `vllm serve` as flags.")
   private EngineSpec engine;
 
+  static final String RESOURCE_NAMES = "['cpu', 'memory', 'ephemeral-storage']";
+
+  @SchemaFrom(type = ResourcesSchema.class)
+  @ValidationRule(
+      value =
+          "(!has(self.requests) || self.requests.all(k, k in "
+              + RESOURCE_NAMES
+              + "))"
+              + " && (!has(self.limits) || self.limits.all(k, k in "
+              + RESOURCE_NAMES
+              + "))",
+      message =
+          "spec.resources: requests and limits may name only cpu, memory and ephemeral-storage"
+              + " (GPUs come from spec.gpu)")
+  @ValidationRule(
+      value =
+          "(!has(self.requests) || self.requests.all(k, size(string(self.requests[k])) <= 64 && isQuantity(string(self.requests[k])) && quantity(string(self.requests[k])).compareTo(quantity('0')) >= 0))"
+              + " && (!has(self.limits) || self.limits.all(k, size(string(self.limits[k])) <= 64 && isQuantity(string(self.limits[k])) && quantity(string(self.limits[k])).compareTo(quantity('0')) >= 0))",
+      message =
+          "spec.resources: every request and limit must be a non-negative quantity of at most 64"
+              + " characters, e.g. 8, 500m, 64Gi")
+  @ValidationRule(
+      value =
+          "!has(self.requests) || !has(self.limits) || self.requests.all(k, !(k in self.limits)"
+              + " || !isQuantity(string(self.requests[k])) || !isQuantity(string(self.limits[k]))"
+              + " || quantity(string(self.requests[k])).compareTo("
+              + "quantity(string(self.limits[k]))) <= 0)",
+      message = "spec.resources: a request must not exceed the limit of the same resource")
   @JsonPropertyDescription(
-      "CPU and memory requests and limits of the vLLM container. GPU limits come from spec.gpu.")
+      "CPU, memory and ephemeral-storage requests and limits of the vLLM container; each request at most its limit. GPU limits come from spec.gpu.")
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Extra scheduling constraints for the pods.")

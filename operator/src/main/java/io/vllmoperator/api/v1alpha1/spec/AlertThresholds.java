@@ -11,16 +11,19 @@ import io.fabric8.generator.annotation.Min;
 public class AlertThresholds {
   @Default("2")
   @Min(value = 0, inclusive = false)
+  @Max(3600)
   @JsonPropertyDescription("p95 time to first token, seconds (VllmHighTimeToFirstToken).")
   private Double ttftP95Seconds;
 
   @Default("0.2")
   @Min(value = 0, inclusive = false)
+  @Max(60)
   @JsonPropertyDescription("p95 inter-token latency, seconds (VllmHighInterTokenLatency).")
   private Double interTokenP95Seconds;
 
   @Default("30")
   @Min(value = 0, inclusive = false)
+  @Max(86400)
   @JsonPropertyDescription("p95 end-to-end request latency, seconds (VllmHighEndToEndLatency).")
   private Double e2eP95Seconds;
 
@@ -32,6 +35,7 @@ public class AlertThresholds {
 
   @Default("20")
   @Min(value = 0, inclusive = false)
+  @Max(1000000)
   @JsonPropertyDescription("Requests waiting per pod (VllmRequestQueueBacklog).")
   private Double queueDepth;
 

@@ -3,6 +3,9 @@ package io.vllmoperator.api.v1alpha1.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 /** The PrometheusRule with this deployment's alerts. */
@@ -12,12 +15,20 @@ public class AlertsSpec {
   @JsonPropertyDescription("Create a PrometheusRule (needs the prometheus-operator CRDs).")
   private Boolean enabled;
 
+  @Size(max = 1024)
+  @Pattern("^https?://[^\\x00-\\x20\\x7F{}]+$")
   @JsonPropertyDescription(
-      "Base URL of the runbooks; each alert links to <base>/<AlertName>. Default: the runbooks shipped in the vllm-operator repository.")
+      "Base URL of the runbooks (http or https, no whitespace or braces); each alert links to <base>/<AlertName>. Default: the runbooks shipped in the vllm-operator repository.")
   private String runbookBaseUrl;
 
-  @JsonPropertyDescription("Labels added to every alert (e.g. team), for Alertmanager routing.")
-  private Map<String, String> labels;
+  @Size(max = 32)
+  @ValidationRule(
+      value = "self.all(k, size(k) <= 63 && k.matches('^[a-zA-Z][a-zA-Z0-9_]*$'))",
+      message =
+          "spec.monitoring.alerts.labels: each key must be a Prometheus label name (a letter, then letters, digits or '_'), at most 63 characters")
+  @JsonPropertyDescription(
+      "Labels added to every alert (e.g. team), for Alertmanager routing. Values are label values.")
+  private Map<String, @Size(max = 63) @Pattern(Syntax.LABEL_VALUE_OR_EMPTY) String> labels;
 
   @Default("{}")
   @JsonPropertyDescription("Alert thresholds.")

@@ -3,6 +3,8 @@ package io.vllmoperator.api.v1alpha1.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** Grafana dashboards, as ConfigMaps for the Grafana sidecar. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,6 +15,8 @@ public class DashboardsSpec {
   private Boolean enabled;
 
   @Default("vLLM")
+  @Size(min = 1, max = 128)
+  @Pattern(Syntax.NO_CONTROL_CHARACTERS)
   @JsonPropertyDescription("Grafana folder of the dashboards (annotation grafana_folder).")
   private String folder;
 

@@ -2,6 +2,7 @@ package io.vllmoperator.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -76,18 +77,21 @@ public class EngineSpec {
           + ".all(k, !'--quantization'.startsWith(k) && !k.startsWith('-q'))";
 
   @Min(1)
+  @Max(64)
   @JsonPropertyDescription(
       "GPUs a model replica is sharded across (--tensor-parallel-size). Default: spec.gpu.count / pipelineParallelSize. tensorParallelSize * pipelineParallelSize must equal spec.gpu.count.")
   private Integer tensorParallelSize;
 
   @Default("1")
   @Min(1)
-  @JsonPropertyDescription("Pipeline stages (--pipeline-parallel-size).")
+  @Max(64)
+  @JsonPropertyDescription("Pipeline stages (--pipeline-parallel-size), 1 to 64.")
   private Integer pipelineParallelSize;
 
   @Min(1)
+  @Max(10_000_000)
   @JsonPropertyDescription(
-      "Maximum context length in tokens (--max-model-len). Default: the model's own.")
+      "Maximum context length in tokens (--max-model-len), at most 10,000,000. Default: the model's own.")
   private Integer maxModelLen;
 
   @Min(value = 0, inclusive = false)
@@ -104,7 +108,8 @@ public class EngineSpec {
   private Quantization quantization;
 
   @Min(1)
-  @JsonPropertyDescription("Maximum sequences in one batch (--max-num-seqs).")
+  @Max(65536)
+  @JsonPropertyDescription("Maximum sequences in one batch (--max-num-seqs), 1 to 65536.")
   private Integer maxNumSeqs;
 
   @JsonPropertyDescription(
@@ -127,9 +132,21 @@ public class EngineSpec {
   @Size(max = 64)
   @ValidationRule(
       value =
-          "self.all(e, !(e.name in ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'VLLM_API_KEY']) || has(e.valueFrom))",
+          "self.all(e, !(e.name in ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'VLLM_API_KEY'])"
+              + " || (has(e.valueFrom) && has(e.valueFrom.secretKeyRef)))",
       message =
-          "spec.engine.env: HF_TOKEN, HUGGING_FACE_HUB_TOKEN and VLLM_API_KEY must come from a Secret (valueFrom.secretKeyRef), never a literal value")
+          "spec.engine.env: HF_TOKEN, HUGGING_FACE_HUB_TOKEN and VLLM_API_KEY must come from a Secret (valueFrom.secretKeyRef), never a literal value, a ConfigMap or a field")
+  @ValidationRule(
+      value = "self.all(e, !has(e.value) || !has(e.valueFrom) || size(e.value) == 0)",
+      message = "spec.engine.env: value and valueFrom are mutually exclusive")
+  @ValidationRule(
+      value =
+          "self.all(e, !has(e.valueFrom) || ((has(e.valueFrom.secretKeyRef) ? 1 : 0)"
+              + " + (has(e.valueFrom.configMapKeyRef) ? 1 : 0)"
+              + " + (has(e.valueFrom.fieldRef) ? 1 : 0) == 1))",
+      message =
+          "spec.engine.env: valueFrom takes exactly one of secretKeyRef, configMapKeyRef or fieldRef")
+  @SchemaFrom(type = EnvVarSchema[].class)
   @JsonPropertyDescription("Extra environment variables of the vLLM container.")
   private List<EnvVar> env;
 

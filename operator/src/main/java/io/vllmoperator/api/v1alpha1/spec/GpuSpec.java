@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** GPUs per pod. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -17,12 +19,20 @@ public class GpuSpec {
   private Integer count;
 
   @Default("nvidia.com/gpu")
-  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
+  @Size(max = 253)
+  @Pattern(
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$")
+  @ValidationRule(
+      value = "!self.contains('kubernetes.io/') && !self.startsWith('requests.')",
+      message =
+          "spec.gpu.resource must be an extended resource (e.g. nvidia.com/gpu), not a kubernetes.io one")
   @JsonPropertyDescription("Extended resource name of the GPU, as advertised by the device plugin.")
   private String resource;
 
+  @Size(max = 63)
+  @Pattern(Syntax.LABEL_VALUE)
   @JsonPropertyDescription(
-      "GPU model, matched against the node label nvidia.com/gpu.product set by GPU feature discovery (e.g. NVIDIA-H100-80GB-HBM3).")
+      "GPU model, a label value, matched against the node label nvidia.com/gpu.product set by GPU feature discovery (e.g. NVIDIA-H100-80GB-HBM3).")
   private String product;
 
   public Integer getCount() {

@@ -3,6 +3,8 @@ package io.vllmoperator.api.v1alpha1.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 
@@ -18,7 +20,15 @@ import io.fabric8.kubernetes.api.model.Quantity;
     message =
         "spec.model.cache.storageClassName applies only with size (a PVC the operator creates)",
     fieldPath = ".storageClassName")
+@ValidationRule(
+    value =
+        "!has(self.size) || (size(string(self.size)) <= 64 && isQuantity(string(self.size))"
+            + " && quantity(string(self.size)).isGreaterThan(quantity('0')))",
+    message = "spec.model.cache.size must be a positive quantity, e.g. 200Gi",
+    fieldPath = ".size")
 public class ModelCacheSpec {
+  @Size(max = 253)
+  @Pattern(Syntax.DNS_SUBDOMAIN)
   @JsonPropertyDescription(
       "Name of an existing PersistentVolumeClaim to use. Mutually exclusive with size.")
   private String existingClaim;
@@ -27,6 +37,8 @@ public class ModelCacheSpec {
       "Size of a PersistentVolumeClaim <name>-cache that the operator creates. The claim outlives the VllmDeployment: delete it by hand.")
   private Quantity size;
 
+  @Size(max = 253)
+  @Pattern(Syntax.DNS_SUBDOMAIN)
   @JsonPropertyDescription("StorageClass of the created claim; the cluster default when empty.")
   private String storageClassName;
 

@@ -2,6 +2,7 @@ package io.vllmoperator.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
@@ -9,15 +10,20 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ModelSpec {
   @Required
-  @Size(min = 1)
+  @Size(min = 1, max = 256)
+  @Pattern(Syntax.NO_WHITESPACE)
   @JsonPropertyDescription(
-      "Hugging Face repo id (org/name) or a path inside the cache volume. The positional argument of `vllm serve`.")
+      "Hugging Face repo id (org/name) or a path inside the cache volume, at most 256 characters, no whitespace. The positional argument of `vllm serve`.")
   private String name;
 
+  @Size(min = 1, max = 256)
+  @Pattern(Syntax.NO_WHITESPACE)
   @JsonPropertyDescription(
       "Branch, tag or commit of the model repo (--revision). Pin a commit for reproducible rollouts.")
   private String revision;
 
+  @Size(max = 256)
+  @Pattern("^([^\\x00-\\x20\\x7F]+)?$")
   @JsonPropertyDescription(
       "Name clients use in requests, and the model_name label of the metrics (--served-model-name). Default: metadata.name.")
   private String servedName;

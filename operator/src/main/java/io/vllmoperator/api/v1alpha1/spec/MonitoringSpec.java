@@ -3,14 +3,21 @@ package io.vllmoperator.api.v1alpha1.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 /** Metrics scraping, alerts, dashboards and log shipping. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MonitoringSpec {
+  @Size(max = 32)
+  @ValidationRule(
+      value = Syntax.KEYS_ARE_QUALIFIED_NAMES,
+      message = "spec.monitoring.labels: each key must be a label key, e.g. release")
   @JsonPropertyDescription(
       "Labels added to the ServiceMonitor and PrometheusRule, so Prometheus selects them (e.g. release: kube-prometheus-stack).")
-  private Map<String, String> labels;
+  private Map<String, @Size(max = 63) @Pattern(Syntax.LABEL_VALUE_OR_EMPTY) String> labels;
 
   @Default("{}")
   @JsonPropertyDescription("Scraping.")

@@ -2,6 +2,7 @@ package io.vllmoperator.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -20,10 +21,12 @@ public class NetworkPolicySpec {
   private Boolean enabled;
 
   @Size(max = 32)
+  @SchemaFrom(type = PeerSchema[].class)
   @JsonPropertyDescription(
       "Peers (namespaceSelector, podSelector, ipBlock) allowed to call the model server, as in a NetworkPolicy ingress rule. Empty: only the Prometheus scraper.")
   private List<NetworkPolicyPeer> allowedClients;
 
+  @SchemaFrom(type = PeerSchema.class)
   @JsonPropertyDescription(
       "The Prometheus scraper's peer. Default: pods labelled app.kubernetes.io/name=prometheus (what prometheus-operator sets) in any namespace.")
   private NetworkPolicyPeer prometheus;

@@ -3,6 +3,7 @@ package io.vllmoperator.api.v1alpha1.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -17,34 +18,62 @@ import io.fabric8.generator.annotation.ValidationRule;
         "spec.rollout: maxSurge and maxUnavailable cannot both be 0 (the rollout could never make progress)")
 @ValidationRule(
     value =
-        "!has(self.progressDeadline) || !has(self.startupTimeout) ||"
-            + " duration(self.progressDeadline) > duration(self.startupTimeout)",
+        "!has(self.progressDeadline) || !has(self.startupTimeout)"
+            + " || !self.progressDeadline.matches('"
+            + Syntax.BOUNDED_DURATION
+            + "')"
+            + " || !self.startupTimeout.matches('"
+            + Syntax.BOUNDED_DURATION
+            + "')"
+            + " || self.progressDeadline == '' || self.startupTimeout == ''"
+            + " || duration(self.progressDeadline) > duration(self.startupTimeout)",
     message = "spec.rollout.progressDeadline must be longer than spec.rollout.startupTimeout",
+    fieldPath = ".progressDeadline")
+@ValidationRule(
+    value =
+        "!has(self.startupTimeout) || !self.startupTimeout.matches('"
+            + Syntax.BOUNDED_DURATION
+            + "') || self.startupTimeout == ''"
+            + " || (duration(self.startupTimeout) >= duration('1m')"
+            + " && duration(self.startupTimeout) <= duration('24h'))",
+    message = "spec.rollout.startupTimeout must be between 1m and 24h",
+    fieldPath = ".startupTimeout")
+@ValidationRule(
+    value =
+        "!has(self.progressDeadline) || !self.progressDeadline.matches('"
+            + Syntax.BOUNDED_DURATION
+            + "') || self.progressDeadline == ''"
+            + " || (duration(self.progressDeadline) >= duration('2m')"
+            + " && duration(self.progressDeadline) <= duration('48h'))",
+    message = "spec.rollout.progressDeadline must be between 2m and 48h",
     fieldPath = ".progressDeadline")
 public class RolloutSpec {
   @Default("1")
   @Min(0)
+  @Max(100)
   @JsonPropertyDescription(
-      "Pods created above spec.replicas during a rollout. Each needs GPUs of its own.")
+      "Pods created above spec.replicas during a rollout, 0 to 100. Each needs GPUs of its own.")
   private Integer maxSurge;
 
   @Default("0")
   @Min(0)
-  @JsonPropertyDescription("Pods that may be unavailable during a rollout.")
+  @Max(1000)
+  @JsonPropertyDescription(
+      "Pods that may be unavailable during a rollout; at most spec.replicas (unless replicas is 0).")
   private Integer maxUnavailable;
 
   @Default("30m")
-  @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
-  @Size(min = 2)
+  @Pattern(Syntax.BOUNDED_DURATION)
+  @Size(min = 2, max = 20)
   @JsonPropertyDescription(
-      "Time a pod has to load the model and pass /health before it is restarted (startup probe budget), e.g. 30m.")
+      "Time a pod has to load the model and pass /health before it is restarted (startup probe budget), 1m to 24h, e.g. 30m.")
   private String startupTimeout;
 
   @Default("45m")
-  @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
-  @Size(min = 2)
+  @Pattern(Syntax.BOUNDED_DURATION)
+  @Size(min = 2, max = 20)
   @JsonPropertyDescription(
-      "Time a rollout may take without progress before it counts as failed, e.g. 45m.")
+      "Time a rollout may take without progress before it counts as failed, 2m to 48h and longer than startupTimeout, e.g. 45m.")
   private String progressDeadline;
 
   @Default("true")

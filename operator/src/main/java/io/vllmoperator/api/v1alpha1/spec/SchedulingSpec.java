@@ -2,6 +2,10 @@ package io.vllmoperator.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -10,19 +14,37 @@ import java.util.Map;
 /** Extra scheduling constraints, merged with the GPU ones the operator sets. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SchedulingSpec {
+  @Size(max = 32)
+  @ValidationRule(
+      value = Syntax.KEYS_ARE_QUALIFIED_NAMES,
+      message = "spec.scheduling.nodeSelector: each key must be a label key, e.g. example.com/pool")
   @JsonPropertyDescription(
       "Node labels the pods must match, in addition to nvidia.com/gpu.product from spec.gpu.product.")
-  private Map<String, String> nodeSelector;
+  private Map<String, @Size(max = 63) @Pattern(Syntax.LABEL_VALUE_OR_EMPTY) String> nodeSelector;
 
+  @Size(max = 32)
+  @SchemaFrom(type = TolerationSchema[].class)
+  @ValidationRule(
+      value =
+          "self.all(t, ((has(t.key) && size(t.key) > 0) || (has(t.operator) && t.operator == 'Exists'))"
+              + " && (!has(t.operator) || t.operator != 'Exists' || !has(t.value) || size(t.value) == 0)"
+              + " && (!has(t.tolerationSeconds) || (has(t.effect) && t.effect == 'NoExecute')))",
+      message =
+          "spec.scheduling.tolerations: a key is required unless operator is Exists; Exists takes no value; tolerationSeconds needs effect NoExecute")
   @JsonPropertyDescription("Tolerations in addition to the one for the nvidia.com/gpu taint.")
   private List<Toleration> tolerations;
 
+  @SchemaFrom(type = AffinitySchema.class)
   @JsonPropertyDescription("Node and pod affinity of the pods.")
   private Affinity affinity;
 
+  @Size(max = 253)
+  @Pattern(Syntax.DNS_SUBDOMAIN_OR_EMPTY)
   @JsonPropertyDescription("PriorityClass of the pods.")
   private String priorityClassName;
 
+  @Size(max = 253)
+  @Pattern(Syntax.DNS_SUBDOMAIN_OR_EMPTY)
   @JsonPropertyDescription("RuntimeClass of the pods (e.g. nvidia).")
   private String runtimeClassName;
 

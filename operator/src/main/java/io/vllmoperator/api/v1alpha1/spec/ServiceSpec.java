@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 /** The Service in front of the pods. */
@@ -20,8 +22,13 @@ public class ServiceSpec {
   @JsonPropertyDescription("Service port; the container always listens on 8000.")
   private Integer port;
 
+  @Size(max = 64)
+  @ValidationRule(
+      value = Syntax.KEYS_ARE_QUALIFIED_NAMES,
+      message =
+          "spec.service.annotations: each key must be an annotation key, e.g. example.com/name")
   @JsonPropertyDescription("Annotations of the Service (e.g. for a load balancer).")
-  private Map<String, String> annotations;
+  private Map<String, @Size(max = 4096) String> annotations;
 
   public ServiceType getType() {
     return type;
