@@ -54,6 +54,7 @@ public final class VllmPodTemplate {
             .withNodeSelector(nullIfEmpty(GpuScheduling.nodeSelector(vllm)))
             .withTolerations(GpuScheduling.tolerations(vllm))
             .withAffinity(scheduling.getAffinity())
+            .withTopologySpreadConstraints(TopologySpread.of(vllm))
             .withPriorityClassName(scheduling.getPriorityClassName())
             .withRuntimeClassName(scheduling.getRuntimeClassName())
             .endSpec()

@@ -42,8 +42,11 @@ import io.vllmoperator.status.VllmStatusAggregator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Thin: the workflow applies the dependents; this only turns what it observes into status. The
@@ -98,6 +101,8 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
    */
   static final Duration CRD_RECHECK = PrometheusOperatorCrdPresent.RECHECK_INTERVAL.plusSeconds(10);
 
+  private static final Logger LOG = LoggerFactory.getLogger(VllmDeploymentReconciler.class);
+
   private final Clock clock;
   private final FailureReporter failures = new FailureReporter();
 
@@ -125,7 +130,15 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
                 crds);
     if (!sameStatus(vllm.getStatus(), status)) {
       var recorder = new EventRecorder(context.getClient());
-      StatusEvents.between(vllm.getStatus(), status).forEach(e -> recorder.record(vllm, e, now));
+      String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
+      Long applied = vllm.getStatus() == null ? null : vllm.getStatus().getObservedGeneration();
+      if (!Objects.equals(applied, status.getObservedGeneration())) {
+        LOG.info("{}: applied generation {}", id, status.getObservedGeneration());
+      }
+      for (var event : StatusEvents.between(vllm.getStatus(), status)) {
+        LOG.info("{}: {}: {}", id, event.reason(), event.message());
+        recorder.record(vllm, event, now);
+      }
       // Patch and cache, so the next reconcile compares against this status, not a stale one.
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
           vllm, withStatus(vllm, status), context);

@@ -46,10 +46,11 @@ public record ReconcileFailure(String reason, String message, Set<String> depend
   }
 
   public static ReconcileFailure of(VllmDeployment vllm, Exception error) {
+    // JOSDK wraps the workflow's AggregatedOperatorException in an OperatorException.
     Map<String, Exception> byDependent =
-        error instanceof AggregatedOperatorException aggregated
-            ? new TreeMap<>(aggregated.getAggregatedExceptions())
-            : Map.of("", error);
+        find(error, AggregatedOperatorException.class)
+            .<Map<String, Exception>>map(a -> new TreeMap<>(a.getAggregatedExceptions()))
+            .orElse(Map.of("", error));
     List<ReconcileFailure> parts = new ArrayList<>();
     byDependent.forEach((dependent, e) -> parts.add(explain(vllm, dependent, e)));
     var reasons = new LinkedHashSet<String>();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,12 @@ public class SchedulingSpec {
 
   @JsonPropertyDescription("Node and pod affinity of the pods.")
   private Affinity affinity;
+
+  @JsonPropertyDescription(
+      "Topology spread constraints of the pods. Unset: spread the replicas across nodes"
+          + " (topologyKey kubernetes.io/hostname, maxSkew 1, whenUnsatisfiable ScheduleAnyway), so"
+          + " one node failure takes down as few as possible. An empty list turns spreading off.")
+  private List<TopologySpreadConstraint> topologySpreadConstraints;
 
   @JsonPropertyDescription("PriorityClass of the pods.")
   private String priorityClassName;
@@ -48,6 +55,15 @@ public class SchedulingSpec {
 
   public void setAffinity(Affinity affinity) {
     this.affinity = affinity;
+  }
+
+  public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+    return topologySpreadConstraints;
+  }
+
+  public void setTopologySpreadConstraints(
+      List<TopologySpreadConstraint> topologySpreadConstraints) {
+    this.topologySpreadConstraints = topologySpreadConstraints;
   }
 
   public String getPriorityClassName() {
