@@ -1,15 +1,14 @@
 package io.vllmoperator.reconciler;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
-import io.vllmoperator.status.EventRecorder;
 import io.vllmoperator.status.ReconcileFailure;
 import io.vllmoperator.status.StatusEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,20 +27,20 @@ final class FailureReporter {
 
   private final Map<ResourceID, Reported> reported = new ConcurrentHashMap<>();
 
-  /** Reports a failed attempt, unless it repeats a failure reported within the window. */
-  void failed(
-      VllmDeployment vllm,
-      ReconcileFailure failure,
-      Exception error,
-      KubernetesClient client,
-      Instant now) {
+  /**
+   * Logs a failed attempt, unless it repeats a failure reported within the window.
+   *
+   * @return the Warning Event to record, if this attempt is reported
+   */
+  Optional<StatusEvents.StatusEvent> failed(
+      VllmDeployment vllm, ReconcileFailure failure, Exception error, Instant now) {
     ResourceID id = ResourceID.fromResource(vllm);
     LOG.debug("{}: reconcile failed", describe(id), error);
     Reported last = reported.get(id);
     boolean same = last != null && Objects.equals(last.failure(), failure);
     if (same && now.isBefore(last.at().plus(REPEAT_WINDOW))) {
       reported.put(id, new Reported(failure, last.at(), last.repeats() + 1));
-      return;
+      return Optional.empty();
     }
     reported.put(id, new Reported(failure, now, 0));
     LOG.warn(
@@ -50,20 +49,18 @@ final class FailureReporter {
         failure.reason(),
         failure.message(),
         same ? " (failed " + last.repeats() + " more times since " + last.at() + ")" : "");
-    new EventRecorder(client)
-        .record(
-            vllm,
-            new StatusEvents.StatusEvent("Warning", failure.reason(), failure.message()),
-            now);
+    return Optional.of(
+        new StatusEvents.StatusEvent("Warning", failure.reason(), failure.message()));
   }
 
   /** A reconcile succeeded: if it had been failing, say so once. */
-  void succeeded(VllmDeployment vllm) {
+  boolean succeeded(VllmDeployment vllm) {
     ResourceID id = ResourceID.fromResource(vllm);
     Reported last = reported.remove(id);
     if (last != null) {
       LOG.info("{}: reconciled again after {}", describe(id), last.failure().reason());
     }
+    return last != null;
   }
 
   static String describe(ResourceID id) {

@@ -151,7 +151,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   private UpdateControl<VllmDeployment> reportUnreadable(
       VllmDeployment vllm, ReconcileFailure failure, Context<VllmDeployment> context) {
     var now = clock.instant();
-    failures.failed(vllm, failure, null, context.getClient(), now);
+    failures
+        .failed(vllm, failure, null, now)
+        .ifPresent(e -> new EventRecorder(context.getClient()).record(vllm, e, now));
     VllmDeploymentStatus status = FailureStatus.of(vllm, failure, now);
     if (!sameStatus(vllm.getStatus(), status)) {
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
@@ -208,7 +210,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
       VllmDeployment vllm, Context<VllmDeployment> context, Exception error) {
     var now = clock.instant();
     ReconcileFailure failure = ReconcileFailure.of(vllm, error);
-    failures.failed(vllm, failure, error, context.getClient(), now);
+    failures
+        .failed(vllm, failure, error, now)
+        .ifPresent(e -> new EventRecorder(context.getClient()).record(vllm, e, now));
     if (ReconcileFailure.API_SERVER_UNAVAILABLE.equals(failure.reason())) {
       // The status could not be written either; the retry after the outage will.
       return ErrorStatusUpdateControl.noStatusUpdate();

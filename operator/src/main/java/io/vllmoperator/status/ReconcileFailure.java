@@ -129,7 +129,7 @@ public record ReconcileFailure(String reason, String message, Set<String> depend
       VllmDeployment vllm, String dependent, KubernetesClientException e, Status status) {
     String kind =
         status != null && status.getDetails() != null && status.getDetails().getKind() != null
-            ? capitalize(status.getDetails().getKind())
+            ? status.getDetails().getKind()
             : Optional.ofNullable(e.getResourcePlural()).orElse(dependent);
     String name =
         status != null && status.getDetails() != null && status.getDetails().getName() != null
@@ -183,10 +183,6 @@ public record ReconcileFailure(String reason, String message, Set<String> depend
 
   private static String firstLine(String text) {
     return text.lines().findFirst().orElse("").strip();
-  }
-
-  private static String capitalize(String kind) {
-    return kind.isEmpty() ? kind : Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
   }
 
   private static String truncate(String message) {

@@ -127,6 +127,7 @@ class RobustnessIT {
     awaitReady("steady", 2);
 
     // A restart with the bad object present: the operator starts and keeps running.
+    List<String> beforeRestart = operator.linesFrom(linesBefore);
     operator.close();
     operator = startOperator();
     client.resources(VllmDeployment.class).inNamespace(NS).withName("steady").scale(1);
@@ -153,7 +154,8 @@ class RobustnessIT {
     assertThat(fixed.exitCode()).as(fixed.output()).isZero();
     awaitPhase("overflow", Phase.READY, Duration.ofSeconds(120));
     assertThat(degraded("overflow").orElseThrow().getStatus()).isEqualTo("False");
-    report("unreadable object", operator.linesFrom(linesBefore));
+    report("unreadable object, first operator process", beforeRestart);
+    report("unreadable object, after a restart", operator.linesFrom(0));
   }
 
   @Test
