@@ -7,6 +7,9 @@ import io.javaoperatorsdk.operator.processing.Controller;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.config.OperatorConfig;
+import io.vllmoperator.config.UnreadableResource;
+import io.vllmoperator.desired.Durations;
 import io.vllmoperator.monitoring.LogConfigAggregator;
 import io.vllmoperator.monitoring.OperatorMetrics;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
@@ -44,21 +47,36 @@ public class RunCommand implements Callable<Integer> {
               + " Empty: not written.")
   String logConfigNamespace;
 
+  @Option(
+      names = "--resync-interval",
+      defaultValue = "5m",
+      description =
+          "Reconcile every VllmDeployment at least this often, even when nothing changed, e.g. 5m,"
+              + " 1h (default: ${DEFAULT-VALUE}). Repairs what no event reported.")
+  String resyncInterval;
+
   @Override
   public Integer call() throws Exception {
+    var settings =
+        new OperatorConfig(
+            Duration.ofSeconds(Durations.seconds(resyncInterval)),
+            OperatorConfig.DEFAULT_FIRST_RETRY,
+            OperatorConfig.DEFAULT_MAX_RETRY);
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var operator =
         new Operator(
-            o ->
-                o.withMetrics(
-                        MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
-                            .build())
-                    .withStopOnInformerErrorDuringStartup(false));
+            o -> {
+              settings.configure(o, OperatorConfig.client());
+              o.withMetrics(
+                  MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                      .build());
+            });
     Set<String> namespaces = watchedNamespaces(System.getenv("WATCH_NAMESPACES"));
     RegisteredController<VllmDeployment> controller =
         operator.register(
             new VllmDeploymentReconciler(Clock.systemUTC()),
             config -> {
+              settings.configure(config);
               if (!namespaces.isEmpty()) {
                 config.settingNamespaces(namespaces);
               }
@@ -80,7 +98,13 @@ public class RunCommand implements Callable<Integer> {
   static Supplier<List<VllmDeployment>> cachedDeployments(
       RegisteredController<VllmDeployment> registered) {
     var controller = (Controller<VllmDeployment>) registered;
-    return () -> controller.getEventSourceManager().getControllerEventSource().list().toList();
+    return () ->
+        controller
+            .getEventSourceManager()
+            .getControllerEventSource()
+            .list()
+            .filter(UnreadableResource::isReadable)
+            .toList();
   }
 
   private AutoCloseable logConfigAggregator(Operator operator, Set<String> namespaces) {

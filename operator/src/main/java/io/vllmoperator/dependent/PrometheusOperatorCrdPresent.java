@@ -16,10 +16,12 @@ import java.time.LocalDateTime;
  * starts its informer, so a cluster without prometheus-operator never sees a failing watch.
  *
  * <p>JOSDK 5.2.3's {@link CRDPresentActivationCondition} asks the API server at most 10 times, 10
- * seconds apart, and then never again: a CRD installed later would need an operator restart. This
- * one keeps asking, at most once per {@link #RECHECK_INTERVAL} (the answer is cached per CRD for
- * all VllmDeployments), until the CRD is there; like JOSDK it assumes a present CRD stays. The
- * reconciler reschedules deployments that want the CRD (see {@link #RECHECK_INTERVAL}), so the
+ * seconds apart, and then never again, and assumes a CRD it found stays: a CRD installed later, or
+ * deleted and reinstalled, would need an operator restart. This one asks again whenever the cached
+ * answer (per CRD, for all VllmDeployments) is older than {@link #RECHECK_INTERVAL}, present or
+ * not: one GET per CRD per interval at most. A CRD that disappears turns the dependent off, which
+ * also stops its informer (no failing watch); one that comes back turns it on again. The reconciler
+ * reschedules deployments that want a missing CRD, and the periodic resync covers the rest, so the
  * check runs even when nothing else changes.
  *
  * <p>The result is detailed (true/false), so the reconciler can read it from the workflow result
@@ -62,14 +64,11 @@ public class PrometheusOperatorCrdPresent<R extends HasMetadata>
     return super.isMet(dependentResource, primary, context);
   }
 
-  /** Never checked, or missing and last checked longer ago than the interval. */
+  /** Never checked, or last checked longer ago than the interval. */
   @Override
   protected boolean shouldCheckStateNow(CRDCheckState state) {
     if (state.isCrdPresent() == null || state.getLastChecked() == null) {
       return true;
-    }
-    if (state.isCrdPresent()) {
-      return false;
     }
     // CRDCheckState stamps lastChecked with LocalDateTime.now() (default zone).
     return !LocalDateTime.now(clock).isBefore(state.getLastChecked().plus(recheckInterval));

@@ -54,6 +54,7 @@ public final class VllmPodTemplate {
             .withNodeSelector(nullIfEmpty(GpuScheduling.nodeSelector(vllm)))
             .withTolerations(GpuScheduling.tolerations(vllm))
             .withAffinity(scheduling.getAffinity())
+            .withTopologySpreadConstraints(TopologySpread.of(vllm))
             .withPriorityClassName(scheduling.getPriorityClassName())
             // "" means none; the pod would refuse it as a RuntimeClass name.
             .withRuntimeClassName(blankToNull(scheduling.getRuntimeClassName()))

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
 import java.util.Map;
 import java.util.Set;
@@ -90,6 +91,7 @@ public final class LogConfigAggregator implements AutoCloseable {
     pending.set(false);
     var deployments =
         informer.getStore().list().stream()
+            .filter(UnreadableResource::isReadable)
             .filter(
                 v ->
                     watchedNamespaces.isEmpty()

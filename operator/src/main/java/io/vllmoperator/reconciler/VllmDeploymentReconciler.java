@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.dependent.DashboardsConfigMapDependentResource;
 import io.vllmoperator.dependent.DeploymentDependentResource;
 import io.vllmoperator.dependent.LogShippingConfigMapDependentResource;
@@ -33,24 +34,31 @@ import io.vllmoperator.dependent.ServiceDependentResource;
 import io.vllmoperator.dependent.ServiceMonitorDependentResource;
 import io.vllmoperator.desired.Labels;
 import io.vllmoperator.desired.MonitoringSettings;
-import io.vllmoperator.status.Conditions;
 import io.vllmoperator.status.EventRecorder;
+import io.vllmoperator.status.FailureStatus;
 import io.vllmoperator.status.PodLogReader;
 import io.vllmoperator.status.PreviousLogCache;
 import io.vllmoperator.status.PreviousLogs;
 import io.vllmoperator.status.PrometheusOperatorCrds;
+import io.vllmoperator.status.ReconcileFailure;
 import io.vllmoperator.status.StatusEvents;
 import io.vllmoperator.status.VllmStatusAggregator;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Thin: the workflow applies the dependents; this only turns what it observes into status. */
+/**
+ * Thin: the workflow applies the dependents; this only turns what it observes into status. The
+ * workflow is invoked explicitly so that a VllmDeployment whose spec cannot be read never reaches
+ * the dependents (they would build objects from nothing); it is reported instead.
+ */
 @Workflow(
+    explicitInvocation = true,
     dependents = {
       @Dependent(
           name = "model-cache",
@@ -98,10 +106,11 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
    */
   static final Duration CRD_RECHECK = PrometheusOperatorCrdPresent.RECHECK_INTERVAL.plusSeconds(10);
 
-  private static final int MAX_ERROR_MESSAGE = 400;
+  private static final Logger LOG = LoggerFactory.getLogger(VllmDeploymentReconciler.class);
 
   private final Clock clock;
   private final PreviousLogCache previousLogs;
+  private final FailureReporter failures = new FailureReporter();
 
   public VllmDeploymentReconciler(Clock clock) {
     this.clock = clock;
@@ -112,6 +121,12 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   public UpdateControl<VllmDeployment> reconcile(
       VllmDeployment vllm, Context<VllmDeployment> context) {
     var now = clock.instant();
+    Optional<String> unreadable = UnreadableResource.problem(vllm);
+    if (unreadable.isPresent()) {
+      return reportUnreadable(vllm, ReconcileFailure.unreadableSpec(unreadable.get()), context);
+    }
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    failures.succeeded(vllm);
     PrometheusOperatorCrds crds = prometheusOperatorCrds(context);
     VllmDeploymentStatus status =
         new VllmStatusAggregator(now, previousLogs(context))
@@ -122,7 +137,15 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
                 crds);
     if (!sameStatus(vllm.getStatus(), status)) {
       var recorder = new EventRecorder(context.getClient());
-      StatusEvents.between(vllm.getStatus(), status).forEach(e -> recorder.record(vllm, e, now));
+      String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
+      Long applied = vllm.getStatus() == null ? null : vllm.getStatus().getObservedGeneration();
+      if (!Objects.equals(applied, status.getObservedGeneration())) {
+        LOG.info("{}: applied generation {}", id, status.getObservedGeneration());
+      }
+      for (var event : StatusEvents.between(vllm.getStatus(), status)) {
+        LOG.info("{}: {}: {}", id, event.reason(), event.message());
+        recorder.record(vllm, event, now);
+      }
       // Patch and cache, so the next reconcile compares against this status, not a stale one.
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
           vllm, withStatus(vllm, status), context);
@@ -149,6 +172,21 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
         .get(new ResourceID(pod.name(), pod.namespace()))
         .map(p -> pod.uid().equals(p.getMetadata().getUid()))
         .orElse(false);
+  }
+
+  /** Leaves every object as it is; says on the VllmDeployment which field could not be read. */
+  private UpdateControl<VllmDeployment> reportUnreadable(
+      VllmDeployment vllm, ReconcileFailure failure, Context<VllmDeployment> context) {
+    var now = clock.instant();
+    failures
+        .failed(vllm, failure, null, now)
+        .ifPresent(e -> new EventRecorder(context.getClient()).record(vllm, e, now));
+    VllmDeploymentStatus status = FailureStatus.of(vllm, failure, now);
+    if (!sameStatus(vllm.getStatus(), status)) {
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+          vllm, withStatus(vllm, status), context);
+    }
+    return UpdateControl.noUpdate();
   }
 
   /** The activation conditions' answers; a dependent the workflow did not visit counts as found. */
@@ -189,25 +227,26 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     return List.of(new InformerEventSource<>(pods, context));
   }
 
+  /**
+   * A failed reconcile keeps the last observed status and says in Degraded what failed; one log
+   * line and one Warning Event per distinct failure (see {@link FailureReporter}). JOSDK retries
+   * with backoff for as long as it lasts (see config.OperatorConfig).
+   */
   @Override
   public ErrorStatusUpdateControl<VllmDeployment> updateErrorStatus(
       VllmDeployment vllm, Context<VllmDeployment> context, Exception error) {
-    VllmDeploymentStatus status =
-        vllm.getStatus() == null ? new VllmDeploymentStatus() : copy(vllm.getStatus());
-    var conditions = new ArrayList<>(status.getConditions());
-    conditions.removeIf(c -> Conditions.DEGRADED.equals(c.getType()));
-    conditions.add(
-        Conditions.of(
-            Conditions.DEGRADED,
-            true,
-            "ReconcileError",
-            truncate(Objects.toString(error.getMessage(), error.getClass().getSimpleName())),
-            vllm.getMetadata().getGeneration(),
-            status.getConditions(),
-            clock.instant()));
-    status.setConditions(conditions);
+    var now = clock.instant();
+    ReconcileFailure failure = ReconcileFailure.of(vllm, error);
+    failures
+        .failed(vllm, failure, error, now)
+        .ifPresent(e -> new EventRecorder(context.getClient()).record(vllm, e, now));
+    if (ReconcileFailure.API_SERVER_UNAVAILABLE.equals(failure.reason())) {
+      // The status could not be written either; the retry after the outage will.
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    VllmDeploymentStatus status = FailureStatus.of(vllm, failure, now);
     if (sameStatus(vllm.getStatus(), status)) {
-      return ErrorStatusUpdateControl.defaultErrorProcessing();
+      return ErrorStatusUpdateControl.noStatusUpdate();
     }
     return ErrorStatusUpdateControl.patchStatus(withStatus(vllm, status));
   }
@@ -229,15 +268,5 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
         && Serialization.jsonMapper()
             .valueToTree(current)
             .equals(Serialization.jsonMapper().valueToTree(next));
-  }
-
-  private static VllmDeploymentStatus copy(VllmDeploymentStatus status) {
-    return Serialization.jsonMapper().convertValue(status, VllmDeploymentStatus.class);
-  }
-
-  private static String truncate(String message) {
-    return message.length() <= MAX_ERROR_MESSAGE
-        ? message
-        : message.substring(0, MAX_ERROR_MESSAGE) + "...";
   }
 }

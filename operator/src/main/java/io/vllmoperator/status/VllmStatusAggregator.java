@@ -95,12 +95,21 @@ public final class VllmStatusAggregator {
           before,
           now);
     }
-    boolean serving = o.ready > 0;
+    int needed = o.minimumAvailable();
+    boolean serving = o.ready >= needed;
+    String reason =
+        serving ? "ReplicasReady" : o.ready == 0 ? "NoReplicaReady" : "TooFewReplicasReady";
     return Conditions.of(
         Conditions.AVAILABLE,
         serving,
-        serving ? "ReplicasReady" : "NoReplicaReady",
-        o.ready + "/" + o.desired + " replicas ready",
+        reason,
+        o.ready
+            + "/"
+            + o.desired
+            + " replicas ready"
+            + (serving || o.ready == 0
+                ? ""
+                : ", at least " + needed + " needed (spec.replicas - spec.rollout.maxUnavailable)"),
         generation,
         before,
         now);
@@ -132,6 +141,15 @@ public final class VllmStatusAggregator {
               false,
               PROGRESS_DEADLINE_EXCEEDED,
               o.deploymentMessage(),
+              generation,
+              before,
+              now);
+      case SCALED_TO_ZERO ->
+          Conditions.of(
+              Conditions.PROGRESSING,
+              false,
+              "RolloutComplete",
+              "scaled to zero; pods will run revision " + o.targetRevision,
               generation,
               before,
               now);
@@ -245,7 +263,8 @@ public final class VllmStatusAggregator {
   private static RolloutStatus rollout(Observed o, Phase phase, RolloutStatus previous) {
     RolloutStatus rollout = new RolloutStatus();
     rollout.setTargetRevision(o.targetRevision);
-    boolean complete = phase == Phase.READY || phase == Phase.DEGRADED;
+    boolean complete =
+        phase == Phase.READY || phase == Phase.DEGRADED || phase == Phase.SCALED_TO_ZERO;
     String current = previous == null ? null : previous.getCurrentRevision();
     rollout.setCurrentRevision(complete ? o.targetRevision : current);
     String lastGood = previous == null ? null : previous.getLastGoodRevision();
@@ -266,12 +285,16 @@ public final class VllmStatusAggregator {
       int updated,
       boolean generationObserved,
       Optional<DeploymentCondition> progressing,
-      String targetRevision) {
+      String targetRevision,
+      int maxUnavailable) {
 
     static Observed of(VllmDeployment vllm, Optional<Deployment> deployment) {
       int desired = vllm.getSpec().getReplicas();
+      var rollout = vllm.getSpec().getRollout();
+      int maxUnavailable =
+          rollout == null || rollout.getMaxUnavailable() == null ? 0 : rollout.getMaxUnavailable();
       if (deployment.isEmpty()) {
-        return new Observed(false, desired, 0, 0, 0, false, Optional.empty(), null);
+        return new Observed(false, desired, 0, 0, 0, false, Optional.empty(), null, maxUnavailable);
       }
       Deployment d = deployment.get();
       DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
@@ -295,7 +318,15 @@ public final class VllmStatusAggregator {
           zeroIfNull(s.getUpdatedReplicas()),
           generationObserved,
           progressing,
-          revision);
+          revision,
+          maxUnavailable);
+    }
+
+    /**
+     * The Deployment controller's rule, but a model server with no ready pod is never available.
+     */
+    int minimumAvailable() {
+      return Math.max(1, desired - maxUnavailable);
     }
 
     Phase phase() {
@@ -313,6 +344,9 @@ public final class VllmStatusAggregator {
                   || progressing.map(c -> NEW_RS_AVAILABLE.equals(c.getReason())).orElse(false));
       if (!rolledOut) {
         return Phase.PROGRESSING;
+      }
+      if (desired == 0) {
+        return Phase.SCALED_TO_ZERO;
       }
       return ready >= desired ? Phase.READY : Phase.DEGRADED;
     }

@@ -5,28 +5,39 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vllmoperator.config.OperatorConfig;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
 import java.time.Clock;
 
-/** The real operator, started in the test JVM against the test cluster. */
+/**
+ * The real operator, started in the test JVM against the test cluster, configured as {@code
+ * vllm-operator run} configures it (its own client with the operator's serialization, retries,
+ * resync).
+ */
 final class InProcessOperator implements AutoCloseable {
   private final Operator operator;
+  private final KubernetesClient operatorClient;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  private InProcessOperator(KubernetesClient client) {
+  private InProcessOperator(KubernetesClient client, OperatorConfig settings) {
+    operatorClient = OperatorConfig.client(client.getConfiguration());
     operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withMetrics(
-                        MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
-                            .build()));
-    operator.register(new VllmDeploymentReconciler(Clock.systemUTC()));
+            o -> {
+              settings.configure(o, operatorClient);
+              o.withMetrics(
+                  MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                      .build());
+            });
+    operator.register(new VllmDeploymentReconciler(Clock.systemUTC()), settings::configure);
   }
 
   static InProcessOperator start(KubernetesClient client) {
-    InProcessOperator running = new InProcessOperator(client);
+    return start(client, OperatorConfig.defaults());
+  }
+
+  static InProcessOperator start(KubernetesClient client, OperatorConfig settings) {
+    InProcessOperator running = new InProcessOperator(client, settings);
     running.operator.start();
     return running;
   }

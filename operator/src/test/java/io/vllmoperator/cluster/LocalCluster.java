@@ -140,6 +140,36 @@ public final class LocalCluster implements TestCluster {
     return Path.of(lastLine(testbin.output()));
   }
 
+  /** The admin kubeconfig, for processes started against this cluster. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** Stops only kube-apiserver (etcd and the other components keep running). */
+  public void stopApiServer() {
+    script("stop-apiserver");
+  }
+
+  /** Starts kube-apiserver again and waits for /readyz. */
+  public void startApiServer() {
+    script("start-apiserver");
+  }
+
+  private void script(String command) {
+    Result result =
+        runWithEnv(
+            List.of(
+                "bash",
+                TestManifests.repoRoot().resolve("scripts/local-cluster").toString(),
+                command),
+            "VLLM_CLUSTER_DIR",
+            stateDir.toString(),
+            Duration.ofMinutes(3));
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("local-cluster " + command + " failed:\n" + result.output());
+    }
+  }
+
   private void stop() {
     runWithEnv(
         List.of(

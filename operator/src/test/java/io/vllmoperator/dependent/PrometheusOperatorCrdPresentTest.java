@@ -9,8 +9,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * JOSDK 5.2.3's CRDPresentActivationCondition stops looking after 10 checks; ours keeps looking, at
- * most once per interval, so a CRD installed later is picked up without a restart.
+ * JOSDK 5.2.3's CRDPresentActivationCondition stops looking after 10 checks and never looks at a
+ * present CRD again; ours keeps looking, at most once per interval, so a CRD installed later, or
+ * deleted and reinstalled, is picked up without a restart.
  */
 class PrometheusOperatorCrdPresentTest {
   private static final Duration INTERVAL = Duration.ofSeconds(20);
@@ -33,11 +34,12 @@ class PrometheusOperatorCrdPresentTest {
   }
 
   @Test
-  void aPresentCrdIsNotLookedUpAgain() {
+  void aPresentCrdIsLookedUpAgainAfterTheIntervalSoADeletionIsNoticed() {
     CRDCheckState present = new CRDCheckState();
     present.checkedNow(true);
 
-    assertThat(condition(Duration.ofDays(1)).shouldCheckStateNow(present)).isFalse();
+    assertThat(condition(INTERVAL.minusSeconds(1)).shouldCheckStateNow(present)).isFalse();
+    assertThat(condition(INTERVAL.plusSeconds(1)).shouldCheckStateNow(present)).isTrue();
   }
 
   @Test

@@ -117,6 +117,9 @@ class VllmDeploymentReconcilerMonitoringTest {
                   if (method.getName().equals("getWorkflowReconcileResult")) {
                     return Optional.of(result);
                   }
+                  if (method.getName().equals("reconcileManagedWorkflow")) {
+                    return result;
+                  }
                   throw new UnsupportedOperationException(method.getName());
                 });
     return (Context<VllmDeployment>)

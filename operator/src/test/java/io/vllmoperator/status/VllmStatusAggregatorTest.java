@@ -68,7 +68,60 @@ class VllmStatusAggregatorTest {
 
     assertThat(status.getPhase()).isEqualTo(Phase.DEGRADED);
     assertCondition(status, Conditions.DEGRADED, "True", "ReplicasUnavailable");
-    assertCondition(status, Conditions.AVAILABLE, "True", "ReplicasReady");
+    // spec.rollout.maxUnavailable 0: every replica is needed for Available.
+    assertCondition(status, Conditions.AVAILABLE, "False", "TooFewReplicasReady");
+    assertThat(condition(status, Conditions.AVAILABLE).getMessage())
+        .isEqualTo(
+            "1/2 replicas ready, at least 2 needed (spec.replicas - spec.rollout.maxUnavailable)");
+  }
+
+  @Test
+  void availableMeansAtLeastReplicasMinusMaxUnavailableReady() {
+    var tolerant =
+        vllm("llama", "model: {name: m}\nreplicas: 3\nrollout: {maxSurge: 0, maxUnavailable: 1}");
+
+    assertCondition(
+        aggregate(tolerant, deployment(tolerant, 3, 2, 3, "NewReplicaSetAvailable")),
+        Conditions.AVAILABLE,
+        "True",
+        "ReplicasReady");
+    assertCondition(
+        aggregate(tolerant, deployment(tolerant, 3, 1, 3, "NewReplicaSetAvailable")),
+        Conditions.AVAILABLE,
+        "False",
+        "TooFewReplicasReady");
+  }
+
+  @Test
+  void maxUnavailableAsLargeAsReplicasStillNeedsOneReadyPod() {
+    var lax = vllm("llama", "model: {name: m}\nreplicas: 1\nrollout: {maxUnavailable: 1}");
+
+    assertCondition(
+        aggregate(lax, deployment(lax, 1, 0, 1, "NewReplicaSetAvailable")),
+        Conditions.AVAILABLE,
+        "False",
+        "NoReplicaReady");
+  }
+
+  @Test
+  void scaledToZeroIsItsOwnPhaseNotReady() {
+    var zero = vllm("llama", "model: {name: m}\nreplicas: 0");
+
+    var status = aggregate(zero, deployment(zero, 0, 0, 0, "NewReplicaSetAvailable"));
+
+    assertThat(status.getPhase()).isEqualTo(Phase.SCALED_TO_ZERO);
+    assertThat(status.getReady()).isEqualTo("0/0");
+    assertCondition(status, Conditions.AVAILABLE, "False", "ScaledToZero");
+    assertCondition(status, Conditions.DEGRADED, "False", "AsExpected");
+    assertThat(condition(status, Conditions.PROGRESSING).getMessage()).startsWith("scaled to zero");
+  }
+
+  @Test
+  void scalingToZeroIsProgressingUntilThePodsAreGone() {
+    var zero = vllm("llama", "model: {name: m}\nreplicas: 0");
+
+    assertThat(aggregate(zero, deployment(zero, 1, 1, 0, "NewReplicaSetAvailable")).getPhase())
+        .isEqualTo(Phase.PROGRESSING);
   }
 
   @Test
@@ -226,8 +279,19 @@ class VllmStatusAggregatorTest {
             vllm, Optional.of(deployment), java.util.List.of(), PrometheusOperatorCrds.INSTALLED);
   }
 
+  private static VllmDeploymentStatus aggregate(VllmDeployment of, Deployment deployment) {
+    return new VllmStatusAggregator(T0)
+        .aggregate(
+            of, Optional.of(deployment), java.util.List.of(), PrometheusOperatorCrds.INSTALLED);
+  }
+
   private Deployment deployment(int replicas, int ready, int updated, String progressingReason) {
-    Deployment deployment = DeploymentDependentResource.build(vllm);
+    return deployment(vllm, replicas, ready, updated, progressingReason);
+  }
+
+  private static Deployment deployment(
+      VllmDeployment of, int replicas, int ready, int updated, String progressingReason) {
+    Deployment deployment = DeploymentDependentResource.build(of);
     deployment.getMetadata().setGeneration(1L);
     deployment.setStatus(
         new DeploymentStatusBuilder()

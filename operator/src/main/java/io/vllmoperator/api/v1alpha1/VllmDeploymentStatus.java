@@ -17,7 +17,8 @@ public class VllmDeploymentStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Pending, Progressing, Ready, Degraded, RollingBack or Failed. Conditions say why.")
+      "Pending, Progressing, Ready, ScaledToZero, Degraded, RollingBack or Failed. Conditions"
+          + " say why.")
   private Phase phase;
 
   @JsonPropertyDescription(

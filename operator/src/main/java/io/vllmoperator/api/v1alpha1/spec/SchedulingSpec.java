@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +38,13 @@ public class SchedulingSpec {
   @SchemaFrom(type = AffinitySchema.class)
   @JsonPropertyDescription("Node and pod affinity of the pods.")
   private Affinity affinity;
+
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "Topology spread constraints of the pods. Unset: spread the replicas across nodes"
+          + " (topologyKey kubernetes.io/hostname, maxSkew 1, whenUnsatisfiable ScheduleAnyway), so"
+          + " one node failure takes down as few as possible. An empty list turns spreading off.")
+  private List<TopologySpreadConstraint> topologySpreadConstraints;
 
   @Size(max = 253)
   @Pattern(Syntax.DNS_SUBDOMAIN_OR_EMPTY)
@@ -70,6 +78,15 @@ public class SchedulingSpec {
 
   public void setAffinity(Affinity affinity) {
     this.affinity = affinity;
+  }
+
+  public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+    return topologySpreadConstraints;
+  }
+
+  public void setTopologySpreadConstraints(
+      List<TopologySpreadConstraint> topologySpreadConstraints) {
+    this.topologySpreadConstraints = topologySpreadConstraints;
   }
 
   public String getPriorityClassName() {

@@ -10,6 +10,9 @@ public enum Phase {
   PROGRESSING,
   @JsonProperty("Ready")
   READY,
+  /** spec.replicas is 0 and no pod runs: deliberately not serving, not Ready. */
+  @JsonProperty("ScaledToZero")
+  SCALED_TO_ZERO,
   @JsonProperty("Degraded")
   DEGRADED,
   @JsonProperty("RollingBack")

@@ -1,0 +1,78 @@
+package io.vllmoperator.config;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import java.time.Duration;
+
+/**
+ * How the operator runs, shared by {@code vllm-operator run} and the cluster tests, so both run the
+ * same configuration:
+ *
+ * <ul>
+ *   <li>a client whose serialization survives a VllmDeployment the Java types cannot hold ({@link
+ *       UnreadableResource});
+ *   <li>retries that never give up (missing CRDs, an API server that is down and conflicts all
+ *       heal), with a capped exponential backoff;
+ *   <li>a periodic resync, so anything missed (an event lost while the API server was away, a
+ *       deleted object whose owner nothing else touches) is repaired without a restart.
+ * </ul>
+ */
+public record OperatorConfig(Duration resyncInterval, Duration firstRetry, Duration maxRetry) {
+  public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_FIRST_RETRY = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_MAX_RETRY = Duration.ofMinutes(5);
+
+  /** JOSDK's own default for its client (ConfigurationService.DEFAULT_MAX_CONCURRENT_REQUEST). */
+  private static final int MAX_CONCURRENT_REQUESTS = 512;
+
+  public OperatorConfig {
+    if (resyncInterval.isNegative() || resyncInterval.isZero()) {
+      throw new IllegalArgumentException("the resync interval must be positive: " + resyncInterval);
+    }
+  }
+
+  public static OperatorConfig defaults() {
+    return new OperatorConfig(DEFAULT_RESYNC, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY);
+  }
+
+  /** The operator's client, from kubeconfig or the in-cluster service account. */
+  public static KubernetesClient client() {
+    return client(Config.autoConfigure(null));
+  }
+
+  public static KubernetesClient client(Config config) {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(config).withMaxConcurrentRequests(MAX_CONCURRENT_REQUESTS).build())
+        .withKubernetesSerialization(LenientDeserializer.serialization())
+        .build();
+  }
+
+  /** Operator-wide settings; the caller adds metrics. */
+  public void configure(ConfigurationServiceOverrider operator, KubernetesClient client) {
+    operator
+        .withKubernetesClient(client)
+        // An informer that cannot list yet (RBAC, API server away) retries instead of exiting.
+        .withStopOnInformerErrorDuringStartup(false);
+  }
+
+  /** Settings of the VllmDeployment controller. */
+  public void configure(ControllerConfigurationOverrider<VllmDeployment> controller) {
+    controller.withRetry(retry()).withReconciliationMaxInterval(resyncInterval);
+  }
+
+  /** 2s, 4s, 8s, ... up to 5 min between attempts, for as long as the error lasts. */
+  public GenericRetry retry() {
+    return new GenericRetry()
+        .withoutMaxAttempts()
+        .setInitialInterval(firstRetry)
+        .setIntervalMultiplier(2)
+        .setMaxInterval(maxRetry.toMillis());
+  }
+}

@@ -1,0 +1,106 @@
+package io.vllmoperator.cluster;
+
+import io.vllmoperator.TestManifests;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged operator ({@code java -jar vllm-operator.jar run}) as a separate process against the
+ * test cluster, exactly as users run it: its own logging configuration, its own exit code. Every
+ * line it prints is kept, so tests can count them.
+ */
+final class OperatorProcess implements AutoCloseable {
+  private final Process process;
+  private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+  private OperatorProcess(Process process) {
+    this.process = process;
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                  System.out.println("[operator] " + line);
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "operator-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static OperatorProcess start(Path kubeconfig, String... args) {
+    Path jar = TestManifests.repoRoot().resolve("operator/target/vllm-operator.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run the tests with `mvn verify`");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(
+        List.of("-jar", jar.toString(), "run", "--http-port", String.valueOf(freePort())));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().remove("POD_NAMESPACE");
+    builder.environment().remove("WATCH_NAMESPACES");
+    try {
+      return new OperatorProcess(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Lines printed so far. */
+  int lineCount() {
+    return lines.size();
+  }
+
+  /** Lines printed from index {@code from} on. */
+  List<String> linesFrom(int from) {
+    synchronized (lines) {
+      return List.copyOf(lines.subList(Math.min(from, lines.size()), lines.size()));
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(Duration.ofSeconds(20).toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
