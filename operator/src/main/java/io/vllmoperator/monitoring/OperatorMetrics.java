@@ -101,8 +101,7 @@ public final class OperatorMetrics implements MultiCollector {
     var revision =
         InfoSnapshot.builder()
             .name(REVISION)
-            .help(
-                "The pod template revision currently rolled out (status.rollout.currentRevision)");
+            .help("The pod template revision currently rolled out (status.rollout.servedRevision)");
     var rollbacks =
         CounterSnapshot.builder()
             .name(ROLLBACKS)
@@ -133,7 +132,7 @@ public final class OperatorMetrics implements MultiCollector {
               .build());
 
       String currentRevision =
-          status.getRollout() == null ? null : status.getRollout().getCurrentRevision();
+          status.getRollout() == null ? null : status.getRollout().getServedRevision();
       if (currentRevision != null) {
         revision.dataPoint(
             new InfoSnapshot.InfoDataPointSnapshot(

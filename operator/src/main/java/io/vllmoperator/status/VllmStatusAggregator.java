@@ -265,8 +265,8 @@ public final class VllmStatusAggregator {
     rollout.setTargetRevision(o.targetRevision);
     boolean complete =
         phase == Phase.READY || phase == Phase.DEGRADED || phase == Phase.SCALED_TO_ZERO;
-    String current = previous == null ? null : previous.getCurrentRevision();
-    rollout.setCurrentRevision(complete ? o.targetRevision : current);
+    String current = previous == null ? null : previous.getServedRevision();
+    rollout.setServedRevision(complete ? o.targetRevision : current);
     String lastGood = previous == null ? null : previous.getLastGoodRevision();
     rollout.setLastGoodRevision(phase == Phase.READY ? o.targetRevision : lastGood);
     rollout.setFailedRevision(

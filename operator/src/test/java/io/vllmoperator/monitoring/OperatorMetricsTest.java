@@ -136,7 +136,7 @@ class OperatorMetricsTest {
     status.setReadyReplicas(replicas);
     status.setUpdatedReplicas(replicas);
     RolloutStatus rollout = new RolloutStatus();
-    rollout.setCurrentRevision(revision);
+    rollout.setServedRevision(revision);
     status.setRollout(rollout);
     vllm.setStatus(status);
     return vllm;

@@ -60,8 +60,8 @@ class FailureStatusTest {
     assertThat(status.getReadyReplicas()).isEqualTo(2);
     assertThat(status.getEndpoint()).isEqualTo(before.getEndpoint()).isNotBlank();
     assertThat(status.getSelector()).isEqualTo(before.getSelector());
-    assertThat(status.getRollout().getCurrentRevision())
-        .isEqualTo(before.getRollout().getCurrentRevision());
+    assertThat(status.getRollout().getServedRevision())
+        .isEqualTo(before.getRollout().getServedRevision());
     var degraded = Conditions.find(status.getConditions(), Conditions.DEGRADED).orElseThrow();
     assertThat(degraded.getStatus()).isEqualTo("True");
     assertThat(degraded.getReason()).isEqualTo(ReconcileFailure.API_SERVER_REFUSED);

@@ -55,11 +55,11 @@ class VllmStatusAggregatorTest {
     assertThat(status.getReady()).isEqualTo("2/2");
     assertCondition(status, Conditions.AVAILABLE, "True", "ReplicasReady");
     assertCondition(status, Conditions.PROGRESSING, "False", "RolloutComplete");
-    assertThat(status.getRollout().getCurrentRevision())
+    assertThat(status.getRollout().getServedRevision())
         .isEqualTo(status.getRollout().getTargetRevision())
         .isNotBlank();
     assertThat(status.getRollout().getLastGoodRevision())
-        .isEqualTo(status.getRollout().getCurrentRevision());
+        .isEqualTo(status.getRollout().getServedRevision());
   }
 
   @Test

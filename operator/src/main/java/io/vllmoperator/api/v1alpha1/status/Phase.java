@@ -8,6 +8,9 @@ public enum Phase {
   PENDING,
   @JsonProperty("Progressing")
   PROGRESSING,
+  /** The served revision is the target; added replicas are loading within their budget. */
+  @JsonProperty("Scaling")
+  SCALING,
   @JsonProperty("Ready")
   READY,
   /** spec.replicas is 0 and no pod runs: deliberately not serving, not Ready. */
@@ -15,8 +18,12 @@ public enum Phase {
   SCALED_TO_ZERO,
   @JsonProperty("Degraded")
   DEGRADED,
+  /** The target revision failed; the Deployment is going back to the last good revision. */
   @JsonProperty("RollingBack")
   ROLLING_BACK,
+  /** Every replica serves the last good revision again; the failed target is not retried. */
+  @JsonProperty("RolledBack")
+  ROLLED_BACK,
   @JsonProperty("Failed")
   FAILED;
 
