@@ -12,6 +12,7 @@ import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.desired.Durations;
 import io.vllmoperator.monitoring.LogConfigAggregator;
 import io.vllmoperator.monitoring.OperatorMetrics;
+import io.vllmoperator.monitoring.RolloutEventCounter;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +56,15 @@ public class RunCommand implements Callable<Integer> {
               + " 1h (default: ${DEFAULT-VALUE}). Repairs what no event reported.")
   String resyncInterval;
 
+  @Option(
+      names = "--image-pull-grace",
+      defaultValue = "3m",
+      description =
+          "How long a pod of a new revision may wait on an image pull error or a container config"
+              + " error (a missing Secret key) before the revision counts as failed and is rolled"
+              + " back, e.g. 3m (default: ${DEFAULT-VALUE}).")
+  String imagePullGrace;
+
   @Override
   public Integer call() throws Exception {
     var settings =
@@ -72,9 +82,13 @@ public class RunCommand implements Callable<Integer> {
                       .build());
             });
     Set<String> namespaces = watchedNamespaces(System.getenv("WATCH_NAMESPACES"));
+    var rolloutEvents = new RolloutEventCounter();
     RegisteredController<VllmDeployment> controller =
         operator.register(
-            new VllmDeploymentReconciler(Clock.systemUTC()),
+            new VllmDeploymentReconciler(
+                Clock.systemUTC(),
+                rolloutEvents,
+                Duration.ofSeconds(Durations.seconds(imagePullGrace))),
             config -> {
               settings.configure(config);
               if (!namespaces.isEmpty()) {

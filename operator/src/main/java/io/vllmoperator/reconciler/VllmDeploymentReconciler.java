@@ -2,6 +2,7 @@ package io.vllmoperator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -22,7 +23,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
 import io.vllmoperator.config.UnreadableResource;
+import io.vllmoperator.dependent.ControllerRevisionDependentResource;
 import io.vllmoperator.dependent.DashboardsConfigMapDependentResource;
 import io.vllmoperator.dependent.DeploymentDependentResource;
 import io.vllmoperator.dependent.LogShippingConfigMapDependentResource;
@@ -34,6 +37,15 @@ import io.vllmoperator.dependent.ServiceDependentResource;
 import io.vllmoperator.dependent.ServiceMonitorDependentResource;
 import io.vllmoperator.desired.Labels;
 import io.vllmoperator.desired.MonitoringSettings;
+import io.vllmoperator.monitoring.RolloutEventCounter;
+import io.vllmoperator.rollout.DeploymentObservation;
+import io.vllmoperator.rollout.PodObservation;
+import io.vllmoperator.rollout.RevisionHistory;
+import io.vllmoperator.rollout.RolloutDecision;
+import io.vllmoperator.rollout.RolloutObservation;
+import io.vllmoperator.rollout.RolloutPlan;
+import io.vllmoperator.rollout.RolloutSettings;
+import io.vllmoperator.rollout.RolloutStateMachine;
 import io.vllmoperator.status.EventRecorder;
 import io.vllmoperator.status.FailureStatus;
 import io.vllmoperator.status.PodLogReader;
@@ -49,13 +61,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Thin: the workflow applies the dependents; this only turns what it observes into status. The
- * workflow is invoked explicitly so that a VllmDeployment whose spec cannot be read never reaches
- * the dependents (they would build objects from nothing); it is reported instead.
+ * Thin: decide the rollout first (rollout.RolloutStateMachine), then let the workflow apply the
+ * dependents from that decision, then turn what is observed into status. The workflow is invoked
+ * explicitly for both reasons: a rollback decided here must not be undone by a workflow that ran
+ * before, and a VllmDeployment whose spec cannot be read never reaches the dependents.
  */
 @Workflow(
     explicitInvocation = true,
@@ -64,6 +78,7 @@ import org.slf4j.LoggerFactory;
           name = "model-cache",
           type = ModelCachePvcDependentResource.class,
           reconcilePrecondition = ModelCachePvcDependentResource.CacheSizeRequested.class),
+      @Dependent(name = "revisions", type = ControllerRevisionDependentResource.class),
       @Dependent(name = "deployment", type = DeploymentDependentResource.class),
       @Dependent(name = "service", type = ServiceDependentResource.class),
       @Dependent(
@@ -111,10 +126,24 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   private final Clock clock;
   private final PreviousLogCache previousLogs;
   private final FailureReporter failures = new FailureReporter();
+  private final RolloutEventCounter rolloutEvents;
+  private final Duration imagePullGrace;
 
   public VllmDeploymentReconciler(Clock clock) {
+    this(clock, new RolloutEventCounter(), RolloutSettings.DEFAULT_IMAGE_PULL_GRACE);
+  }
+
+  /**
+   * @param rolloutEvents counts the rollout markers for /metrics
+   * @param imagePullGrace how long a new pod may wait on an image pull error before its revision
+   *     fails
+   */
+  public VllmDeploymentReconciler(
+      Clock clock, RolloutEventCounter rolloutEvents, Duration imagePullGrace) {
     this.clock = clock;
     this.previousLogs = new PreviousLogCache(clock);
+    this.rolloutEvents = rolloutEvents;
+    this.imagePullGrace = imagePullGrace;
   }
 
   @Override
@@ -125,33 +154,99 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     if (unreadable.isPresent()) {
       return reportUnreadable(vllm, ReconcileFailure.unreadableSpec(unreadable.get()), context);
     }
+    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    PreviousLogs logs = previousLogs(context);
+    RevisionHistory history =
+        RevisionHistory.of(context.getSecondaryResources(ControllerRevision.class));
+    RolloutDecision decision =
+        RolloutStateMachine.decide(
+            RolloutSettings.of(vllm, imagePullGrace),
+            vllm.getStatus() == null ? null : vllm.getStatus().getRollout(),
+            new RolloutObservation(
+                DeploymentObservation.of(deployment),
+                PodObservation.of(List.copyOf(pods), vllm.getSpec().getGpu().getResource(), logs),
+                history.revisions(),
+                history.newest(),
+                now));
+    RolloutPlan.of(vllm, decision, history).putInto(context);
+    rememberFailureFirst(vllm, decision, context);
+
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     failures.succeeded(vllm);
     PrometheusOperatorCrds crds = prometheusOperatorCrds(context);
     VllmDeploymentStatus status =
-        new VllmStatusAggregator(now, previousLogs(context))
-            .aggregate(
-                vllm,
-                context.getSecondaryResource(Deployment.class),
-                context.getSecondaryResources(Pod.class),
-                crds);
+        new VllmStatusAggregator(now, logs).aggregate(vllm, decision, deployment, pods, crds);
+    String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
+    // The client is only asked for when there is something to record.
+    Supplier<EventRecorder> recorder = () -> new EventRecorder(context.getClient());
+    for (var event : decision.events()) {
+      LOG.info("{}: {}: {}", id, event.marker().reason(), event.message());
+      recorder
+          .get()
+          .record(
+              vllm,
+              new StatusEvents.StatusEvent(
+                  event.marker().warning() ? "Warning" : "Normal",
+                  event.marker().reason(),
+                  event.message()),
+              now);
+      counted(event.marker())
+          .ifPresent(
+              kind ->
+                  rolloutEvents.record(
+                      vllm.getMetadata().getNamespace(), vllm.getMetadata().getName(), kind));
+    }
     if (!sameStatus(vllm.getStatus(), status)) {
-      var recorder = new EventRecorder(context.getClient());
-      String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
       Long applied = vllm.getStatus() == null ? null : vllm.getStatus().getObservedGeneration();
       if (!Objects.equals(applied, status.getObservedGeneration())) {
         LOG.info("{}: applied generation {}", id, status.getObservedGeneration());
       }
       for (var event : StatusEvents.between(vllm.getStatus(), status)) {
         LOG.info("{}: {}: {}", id, event.reason(), event.message());
-        recorder.record(vllm, event, now);
+        recorder.get().record(vllm, event, now);
       }
       // Patch and cache, so the next reconcile compares against this status, not a stale one.
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
           vllm, withStatus(vllm, status), context);
     }
+    Optional<Duration> recheck = decision.recheckAfter();
+    if (waitsForCrd(vllm, crds)) {
+      recheck = Optional.of(recheck.filter(r -> r.compareTo(CRD_RECHECK) < 0).orElse(CRD_RECHECK));
+    }
     UpdateControl<VllmDeployment> control = UpdateControl.noUpdate();
-    return waitsForCrd(vllm, crds) ? control.rescheduleAfter(CRD_RECHECK) : control;
+    return recheck.map(control::rescheduleAfter).orElse(control);
+  }
+
+  /**
+   * A newly failed revision is written to the status before the rollback is applied: were the
+   * operator to stop in between, the restarted one must not see the failed pods gone and roll the
+   * failed revision out again.
+   */
+  private static void rememberFailureFirst(
+      VllmDeployment vllm, RolloutDecision decision, Context<VllmDeployment> context) {
+    RolloutStatus before = vllm.getStatus() == null ? null : vllm.getStatus().getRollout();
+    String failed = decision.rollout().getFailedRevision();
+    if (failed == null || (before != null && failed.equals(before.getFailedRevision()))) {
+      return;
+    }
+    VllmDeploymentStatus status =
+        vllm.getStatus() == null
+            ? new VllmDeploymentStatus()
+            : Serialization.jsonMapper().convertValue(vllm.getStatus(), VllmDeploymentStatus.class);
+    status.setRollout(decision.rollout());
+    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+        vllm, withStatus(vllm, status), context);
+  }
+
+  private static Optional<RolloutEventCounter.Kind> counted(RolloutDecision.Marker marker) {
+    return switch (marker) {
+      case ROLLOUT_STARTED -> Optional.of(RolloutEventCounter.Kind.STARTED);
+      case ROLLOUT_SUCCEEDED -> Optional.of(RolloutEventCounter.Kind.SUCCEEDED);
+      case ROLLOUT_FAILED -> Optional.of(RolloutEventCounter.Kind.FAILED);
+      case ROLLED_BACK -> Optional.of(RolloutEventCounter.Kind.ROLLED_BACK);
+      default -> Optional.empty();
+    };
   }
 
   /**

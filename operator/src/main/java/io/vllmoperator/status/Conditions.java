@@ -12,6 +12,7 @@ public final class Conditions {
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
   public static final String MONITORING_READY = "MonitoringReady";
+  public static final String ROLLED_BACK = "RolledBack";
 
   private Conditions() {}
 

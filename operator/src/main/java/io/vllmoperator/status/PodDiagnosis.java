@@ -37,7 +37,7 @@ public final class PodDiagnosis {
         .min(Comparator.comparingInt(f -> severity(f.reason())));
   }
 
-  static Optional<Finding> diagnose(Pod pod, String gpuResource, PreviousLogs logs) {
+  public static Optional<Finding> diagnose(Pod pod, String gpuResource, PreviousLogs logs) {
     if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
       return Optional.empty();
     }

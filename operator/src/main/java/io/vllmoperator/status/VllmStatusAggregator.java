@@ -3,28 +3,30 @@ package io.vllmoperator.status;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
-import io.vllmoperator.api.v1alpha1.status.Phase;
-import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
 import io.vllmoperator.desired.Labels;
 import io.vllmoperator.desired.MonitoringSettings;
 import io.vllmoperator.desired.Names;
-import io.vllmoperator.desired.VllmPodTemplate;
+import io.vllmoperator.rollout.DeploymentObservation;
+import io.vllmoperator.rollout.PodObservation;
+import io.vllmoperator.rollout.RolloutDecision;
+import io.vllmoperator.rollout.RolloutObservation;
+import io.vllmoperator.rollout.RolloutSettings;
+import io.vllmoperator.rollout.RolloutState;
+import io.vllmoperator.rollout.RolloutStateMachine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Builds the whole status afresh from what is observed; never patches pieces of the old one. */
 public final class VllmStatusAggregator {
-  /** Deployment controller reasons (pkg/controller/deployment/util). */
-  static final String NEW_RS_AVAILABLE = "NewReplicaSetAvailable";
-
   public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+  public static final String NO_ROLLBACK = "NoRollback";
 
   public static final String PROMETHEUS_OPERATOR_NOT_INSTALLED = "PrometheusOperatorNotInstalled";
   public static final String MONITORING_CREATED = "AllCreated";
@@ -48,6 +50,9 @@ public final class VllmStatusAggregator {
   }
 
   /**
+   * For the offline paths and tests: decides the rollout from {@code deployment} and {@code pods}
+   * alone, taking the status' last good revision as recorded.
+   *
    * @param crds the prometheus-operator CRDs found on the cluster, for MonitoringReady
    */
   public VllmDeploymentStatus aggregate(
@@ -55,11 +60,40 @@ public final class VllmStatusAggregator {
       Optional<Deployment> deployment,
       Collection<Pod> pods,
       PrometheusOperatorCrds crds) {
+    Optional<String> lastGood =
+        Optional.ofNullable(vllm.getStatus())
+            .map(VllmDeploymentStatus::getRollout)
+            .map(r -> r.getLastGoodRevision());
+    RolloutObservation observation =
+        new RolloutObservation(
+            DeploymentObservation.of(deployment),
+            PodObservation.of(
+                List.copyOf(pods), vllm.getSpec().getGpu().getResource(), previousLogs),
+            lastGood.map(Set::of).orElse(Set.of()),
+            lastGood,
+            now);
+    RolloutDecision decision =
+        RolloutStateMachine.decide(
+            RolloutSettings.of(vllm, RolloutSettings.DEFAULT_IMAGE_PULL_GRACE),
+            vllm.getStatus() == null ? null : vllm.getStatus().getRollout(),
+            observation);
+    return aggregate(vllm, decision, deployment, pods, crds);
+  }
+
+  /** Maps the rollout decision and what is observed to phase and conditions; decides nothing. */
+  public VllmDeploymentStatus aggregate(
+      VllmDeployment vllm,
+      RolloutDecision decision,
+      Optional<Deployment> deployment,
+      Collection<Pod> pods,
+      PrometheusOperatorCrds crds) {
     VllmDeploymentStatus previous =
         vllm.getStatus() == null ? new VllmDeploymentStatus() : vllm.getStatus();
     Observed observed = Observed.of(vllm, deployment);
+    // A pod that serves now is not in trouble, whatever its past restarts say.
+    List<Pod> notReady = pods.stream().filter(p -> !ready(p)).toList();
     Optional<PodDiagnosis.Finding> trouble =
-        PodDiagnosis.of(pods, vllm.getSpec().getGpu().getResource(), previousLogs);
+        PodDiagnosis.of(notReady, vllm.getSpec().getGpu().getResource(), previousLogs);
     Long generation = vllm.getMetadata().getGeneration();
     List<Condition> before = previous.getConditions();
 
@@ -71,16 +105,25 @@ public final class VllmStatusAggregator {
     status.setReady(observed.ready + "/" + observed.desired);
     status.setSelector(Labels.selectorString(vllm));
     status.setEndpoint(Names.endpoint(vllm));
-    Phase phase = observed.phase();
-    status.setPhase(phase);
+    RolloutState state = decision.state();
+    status.setPhase(state.phase());
 
     List<Condition> conditions = new ArrayList<>();
     conditions.add(available(observed, generation, before));
-    conditions.add(progressing(observed, phase, generation, before));
-    conditions.add(degraded(observed, phase, trouble, generation, before));
+    conditions.add(
+        Conditions.of(
+            Conditions.PROGRESSING,
+            state.progressing(),
+            state.reason(),
+            decision.message(),
+            generation,
+            before,
+            now));
+    conditions.add(degraded(decision, trouble, generation, before));
+    conditions.add(rolledBack(decision, generation, before));
     conditions.add(monitoringReady(vllm, crds, generation, before));
     status.setConditions(conditions);
-    status.setRollout(rollout(observed, phase, previous.getRollout()));
+    status.setRollout(decision.rollout());
     return status;
   }
 
@@ -115,63 +158,18 @@ public final class VllmStatusAggregator {
         now);
   }
 
-  private Condition progressing(Observed o, Phase phase, Long generation, List<Condition> before) {
-    return switch (phase) {
-      case PENDING ->
-          Conditions.of(
-              Conditions.PROGRESSING,
-              true,
-              "Creating",
-              "creating the Deployment",
-              generation,
-              before,
-              now);
-      case PROGRESSING ->
-          Conditions.of(
-              Conditions.PROGRESSING,
-              true,
-              "RollingOut",
-              o.updated + "/" + o.desired + " replicas updated, " + o.ready + " ready",
-              generation,
-              before,
-              now);
-      case FAILED ->
-          Conditions.of(
-              Conditions.PROGRESSING,
-              false,
-              PROGRESS_DEADLINE_EXCEEDED,
-              o.deploymentMessage(),
-              generation,
-              before,
-              now);
-      case SCALED_TO_ZERO ->
-          Conditions.of(
-              Conditions.PROGRESSING,
-              false,
-              "RolloutComplete",
-              "scaled to zero; pods will run revision " + o.targetRevision,
-              generation,
-              before,
-              now);
-      default ->
-          Conditions.of(
-              Conditions.PROGRESSING,
-              false,
-              "RolloutComplete",
-              "all replicas run revision " + o.targetRevision,
-              generation,
-              before,
-              now);
-    };
-  }
-
+  /** The rollout's root cause first; else the most telling pod that does not serve. */
   private Condition degraded(
-      Observed o,
-      Phase phase,
+      RolloutDecision decision,
       Optional<PodDiagnosis.Finding> trouble,
       Long generation,
       List<Condition> before) {
-    if (trouble.isPresent() && phase != Phase.FAILED) {
+    if (decision.failure().isPresent()) {
+      RolloutDecision.Failure failure = decision.failure().get();
+      return Conditions.of(
+          Conditions.DEGRADED, true, failure.reason(), failure.message(), generation, before, now);
+    }
+    if (trouble.isPresent()) {
       return Conditions.of(
           Conditions.DEGRADED,
           true,
@@ -181,28 +179,24 @@ public final class VllmStatusAggregator {
           before,
           now);
     }
-    return switch (phase) {
-      case FAILED ->
-          Conditions.of(
-              Conditions.DEGRADED,
-              true,
-              PROGRESS_DEADLINE_EXCEEDED,
-              o.deploymentMessage(),
-              generation,
-              before,
-              now);
-      case DEGRADED ->
-          Conditions.of(
-              Conditions.DEGRADED,
-              true,
-              "ReplicasUnavailable",
-              o.ready + "/" + o.desired + " replicas ready",
-              generation,
-              before,
-              now);
-      default ->
-          Conditions.of(Conditions.DEGRADED, false, "AsExpected", "", generation, before, now);
-    };
+    return Conditions.of(Conditions.DEGRADED, false, "AsExpected", "", generation, before, now);
+  }
+
+  /** True from the rollback's start until the spec names a new revision. */
+  private Condition rolledBack(RolloutDecision decision, Long generation, List<Condition> before) {
+    RolloutState state = decision.state();
+    if ((state == RolloutState.ROLLING_BACK || state == RolloutState.ROLLED_BACK)
+        && decision.failure().isPresent()) {
+      return Conditions.of(
+          Conditions.ROLLED_BACK,
+          true,
+          decision.failure().get().reason(),
+          decision.message(),
+          generation,
+          before,
+          now);
+    }
+    return Conditions.of(Conditions.ROLLED_BACK, false, NO_ROLLBACK, "", generation, before, now);
   }
 
   /**
@@ -260,65 +254,27 @@ public final class VllmStatusAggregator {
         now);
   }
 
-  private static RolloutStatus rollout(Observed o, Phase phase, RolloutStatus previous) {
-    RolloutStatus rollout = new RolloutStatus();
-    rollout.setTargetRevision(o.targetRevision);
-    boolean complete =
-        phase == Phase.READY || phase == Phase.DEGRADED || phase == Phase.SCALED_TO_ZERO;
-    String current = previous == null ? null : previous.getServedRevision();
-    rollout.setServedRevision(complete ? o.targetRevision : current);
-    String lastGood = previous == null ? null : previous.getLastGoodRevision();
-    rollout.setLastGoodRevision(phase == Phase.READY ? o.targetRevision : lastGood);
-    rollout.setFailedRevision(
-        phase == Phase.FAILED
-            ? o.targetRevision
-            : previous == null ? null : previous.getFailedRevision());
-    return rollout;
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** What the Deployment controller reports, reduced to what the phase depends on. */
-  private record Observed(
-      boolean exists,
-      int desired,
-      int replicas,
-      int ready,
-      int updated,
-      boolean generationObserved,
-      Optional<DeploymentCondition> progressing,
-      String targetRevision,
-      int maxUnavailable) {
+  /** What the Deployment controller reports: the replica counts. */
+  private record Observed(int desired, int replicas, int ready, int updated, int maxUnavailable) {
 
     static Observed of(VllmDeployment vllm, Optional<Deployment> deployment) {
       int desired = vllm.getSpec().getReplicas();
       var rollout = vllm.getSpec().getRollout();
       int maxUnavailable =
           rollout == null || rollout.getMaxUnavailable() == null ? 0 : rollout.getMaxUnavailable();
-      if (deployment.isEmpty()) {
-        return new Observed(false, desired, 0, 0, 0, false, Optional.empty(), null, maxUnavailable);
-      }
-      Deployment d = deployment.get();
-      DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
-      Optional<DeploymentCondition> progressing =
-          s.getConditions() == null
-              ? Optional.empty()
-              : s.getConditions().stream()
-                  .filter(c -> "Progressing".equals(c.getType()))
-                  .findFirst();
-      boolean generationObserved =
-          s.getObservedGeneration() != null
-              && s.getObservedGeneration() >= d.getMetadata().getGeneration();
-      var annotations = d.getSpec().getTemplate().getMetadata().getAnnotations();
-      String revision =
-          annotations == null ? null : annotations.get(VllmPodTemplate.REVISION_ANNOTATION);
+      DeploymentStatus s = deployment.map(Deployment::getStatus).orElseGet(DeploymentStatus::new);
       return new Observed(
-          true,
           desired,
           zeroIfNull(s.getReplicas()),
           zeroIfNull(s.getReadyReplicas()),
           zeroIfNull(s.getUpdatedReplicas()),
-          generationObserved,
-          progressing,
-          revision,
           maxUnavailable);
     }
 
@@ -327,32 +283,6 @@ public final class VllmStatusAggregator {
      */
     int minimumAvailable() {
       return Math.max(1, desired - maxUnavailable);
-    }
-
-    Phase phase() {
-      if (!exists) {
-        return Phase.PENDING;
-      }
-      if (progressing.map(c -> PROGRESS_DEADLINE_EXCEEDED.equals(c.getReason())).orElse(false)) {
-        return Phase.FAILED;
-      }
-      boolean rolledOut =
-          generationObserved
-              && updated >= desired
-              && replicas <= desired
-              && (desired == 0
-                  || progressing.map(c -> NEW_RS_AVAILABLE.equals(c.getReason())).orElse(false));
-      if (!rolledOut) {
-        return Phase.PROGRESSING;
-      }
-      if (desired == 0) {
-        return Phase.SCALED_TO_ZERO;
-      }
-      return ready >= desired ? Phase.READY : Phase.DEGRADED;
-    }
-
-    String deploymentMessage() {
-      return progressing.map(DeploymentCondition::getMessage).orElse("");
     }
 
     private static int zeroIfNull(Integer value) {

@@ -106,6 +106,7 @@ class MonitoringCrdIT {
     var written =
         java.util.Set.of(
             "deployments",
+            "controllerrevisions",
             "services",
             "configmaps",
             "servicemonitors",

@@ -38,6 +38,7 @@ abstract class OperatorClusterSuite {
   private static final Set<String> OPERATOR_WRITTEN =
       Set.of(
           "deployments",
+          "controllerrevisions",
           "services",
           "persistentvolumeclaims",
           "configmaps",

@@ -120,6 +120,9 @@ class VllmDeploymentReconcilerMonitoringTest {
                   if (method.getName().equals("reconcileManagedWorkflow")) {
                     return result;
                   }
+                  if (method.getName().equals("put")) {
+                    return null;
+                  }
                   throw new UnsupportedOperationException(method.getName());
                 });
     return (Context<VllmDeployment>)

@@ -63,11 +63,14 @@ class VllmStatusAggregatorTest {
   }
 
   @Test
-  void aReplicaLostAfterTheRolloutIsDegraded() {
-    var status = aggregate(T0, deployment(2, 1, 2, "NewReplicaSetAvailable"));
+  void aReplicaLostAfterTheRolloutIsScalingBackUpNotDegraded() {
+    vllm.setStatus(aggregate(T0, deployment(2, 2, 2, "NewReplicaSetAvailable")));
 
-    assertThat(status.getPhase()).isEqualTo(Phase.DEGRADED);
-    assertCondition(status, Conditions.DEGRADED, "True", "ReplicasUnavailable");
+    var status = aggregate(T1, deployment(2, 1, 2, "NewReplicaSetAvailable"));
+
+    assertThat(status.getPhase()).isEqualTo(Phase.SCALING);
+    assertCondition(status, Conditions.PROGRESSING, "True", "Scaling");
+    assertCondition(status, Conditions.DEGRADED, "False", "AsExpected");
     // spec.rollout.maxUnavailable 0: every replica is needed for Available.
     assertCondition(status, Conditions.AVAILABLE, "False", "TooFewReplicasReady");
     assertThat(condition(status, Conditions.AVAILABLE).getMessage())
@@ -125,13 +128,21 @@ class VllmStatusAggregatorTest {
   }
 
   @Test
-  void aRolloutPastItsDeadlineFailed() {
-    var status = aggregate(T0, deployment(2, 1, 1, "ProgressDeadlineExceeded"));
+  void aFirstRolloutPastItsDeadlineFailedWithNothingToRollBackTo() {
+    vllm.setStatus(aggregate(T0, deployment(2, 1, 1, "ReplicaSetUpdated")));
+
+    // The deadline is the operator's own clock (45m from status.rollout.startedAt), not the
+    // Deployment controller's condition, which may belong to another generation.
+    var status =
+        aggregate(
+            T0.plus(java.time.Duration.ofMinutes(46)), deployment(2, 1, 1, "ReplicaSetUpdated"));
 
     assertThat(status.getPhase()).isEqualTo(Phase.FAILED);
-    assertCondition(status, Conditions.PROGRESSING, "False", "ProgressDeadlineExceeded");
+    assertCondition(status, Conditions.PROGRESSING, "False", "RolloutFailed");
     assertCondition(status, Conditions.DEGRADED, "True", "ProgressDeadlineExceeded");
-    assertThat(status.getRollout().getFailedRevision()).isNotBlank();
+    assertThat(condition(status, Conditions.DEGRADED).getMessage())
+        .contains("progressDeadline (45m)");
+    assertCondition(status, Conditions.ROLLED_BACK, "False", "NoRollback");
   }
 
   @Test
@@ -155,7 +166,10 @@ class VllmStatusAggregatorTest {
   @Test
   void eventsAreRaisedOnPhaseChangesAndOnNewTrouble() {
     var progressing = aggregate(T0, deployment(2, 0, 2, "ReplicaSetUpdated"));
-    var degraded = aggregate(T0, deployment(2, 1, 2, "NewReplicaSetAvailable"));
+    vllm.setStatus(progressing);
+    var degraded =
+        aggregate(
+            T0.plus(java.time.Duration.ofMinutes(46)), deployment(2, 1, 2, "ReplicaSetUpdated"));
 
     assertThat(StatusEvents.between(null, progressing))
         .singleElement()
@@ -164,10 +178,10 @@ class VllmStatusAggregatorTest {
     assertThat(StatusEvents.between(progressing, degraded))
         .extracting(StatusEvents.StatusEvent::type, StatusEvents.StatusEvent::reason)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("Warning", "PhaseDegraded"),
-            org.assertj.core.groups.Tuple.tuple("Warning", "ReplicasUnavailable"));
+            org.assertj.core.groups.Tuple.tuple("Warning", "PhaseFailed"),
+            org.assertj.core.groups.Tuple.tuple("Warning", "ProgressDeadlineExceeded"));
     assertThat(StatusEvents.between(progressing, degraded).get(0).message())
-        .contains("Progressing -> Degraded")
+        .contains("Progressing -> Failed")
         .contains("1/2");
     assertThat(StatusEvents.between(degraded, degraded)).isEmpty();
   }
