@@ -10,6 +10,7 @@ import io.vllmoperator.desired.Names;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,10 +90,9 @@ public final class RevisionHistory {
                     .reversed())
             .map(Map.Entry::getKey)
             .collect(Collectors.toCollection(ArrayList::new));
-    Set<String> pinned =
-        Set.of(
-            Optional.ofNullable(decision.rollout().getLastGoodRevision()).orElse(""),
-            decision.servedRevision());
+    Set<String> pinned = new HashSet<>();
+    pinned.add(decision.servedRevision());
+    Optional.ofNullable(decision.rollout().getLastGoodRevision()).ifPresent(pinned::add);
     List<ControllerRevision> kept = new ArrayList<>();
     for (int i = 0; i < newestFirst.size(); i++) {
       String revision = newestFirst.get(i);
