@@ -57,11 +57,11 @@ import io.vllmoperator.status.StatusEvents;
 import io.vllmoperator.status.VllmStatusAggregator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,45 +170,32 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
                 history.newest(),
                 now));
     RolloutPlan.of(vllm, decision, history).putInto(context);
-    rememberFailureFirst(vllm, decision, context);
+    boolean failureRecordedFirst = rememberFailureFirst(vllm, decision, context, now);
 
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     failures.succeeded(vllm);
     PrometheusOperatorCrds crds = prometheusOperatorCrds(context);
     VllmDeploymentStatus status =
         new VllmStatusAggregator(now, logs).aggregate(vllm, decision, deployment, pods, crds);
-    String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
-    // The client is only asked for when there is something to record.
-    Supplier<EventRecorder> recorder = () -> new EventRecorder(context.getClient());
-    for (var event : decision.events()) {
-      LOG.info("{}: {}: {}", id, event.marker().reason(), event.message());
-      recorder
-          .get()
-          .record(
-              vllm,
-              new StatusEvents.StatusEvent(
-                  event.marker().warning() ? "Warning" : "Normal",
-                  event.marker().reason(),
-                  event.message()),
-              now);
-      counted(event.marker())
-          .ifPresent(
-              kind ->
-                  rolloutEvents.record(
-                      vllm.getMetadata().getNamespace(), vllm.getMetadata().getName(), kind));
-    }
     if (!sameStatus(vllm.getStatus(), status)) {
+      String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
       Long applied = vllm.getStatus() == null ? null : vllm.getStatus().getObservedGeneration();
       if (!Objects.equals(applied, status.getObservedGeneration())) {
         LOG.info("{}: applied generation {}", id, status.getObservedGeneration());
       }
-      for (var event : StatusEvents.between(vllm.getStatus(), status)) {
-        LOG.info("{}: {}: {}", id, event.reason(), event.message());
-        recorder.get().record(vllm, event, now);
-      }
+      var events = StatusEvents.between(vllm.getStatus(), status);
       // Patch and cache, so the next reconcile compares against this status, not a stale one.
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
           vllm, withStatus(vllm, status), context);
+      // Recorded once the status that remembers them is written.
+      var recorder = events.isEmpty() ? null : new EventRecorder(context.getClient());
+      for (var event : events) {
+        LOG.info("{}: {}: {}", id, event.reason(), event.message());
+        recorder.record(vllm, event, now);
+      }
+    }
+    if (!failureRecordedFirst) {
+      recordRolloutEvents(vllm, decision, context, now);
     }
     Optional<Duration> recheck = decision.recheckAfter();
     if (waitsForCrd(vllm, crds)) {
@@ -223,12 +210,12 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
    * operator to stop in between, the restarted one must not see the failed pods gone and roll the
    * failed revision out again.
    */
-  private static void rememberFailureFirst(
-      VllmDeployment vllm, RolloutDecision decision, Context<VllmDeployment> context) {
+  private boolean rememberFailureFirst(
+      VllmDeployment vllm, RolloutDecision decision, Context<VllmDeployment> context, Instant now) {
     RolloutStatus before = vllm.getStatus() == null ? null : vllm.getStatus().getRollout();
     String failed = decision.rollout().getFailedRevision();
     if (failed == null || (before != null && failed.equals(before.getFailedRevision()))) {
-      return;
+      return false;
     }
     VllmDeploymentStatus status =
         vllm.getStatus() == null
@@ -237,6 +224,37 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     status.setRollout(decision.rollout());
     PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
         vllm, withStatus(vllm, status), context);
+    // Their transition is in the status now; a later retry would not see it as new.
+    recordRolloutEvents(vllm, decision, context, now);
+    return true;
+  }
+
+  /**
+   * Rollout markers: an Event, a log line and a count for /metrics each. Recorded once the status
+   * that remembers them is written, so a failed patch and its retry do not record them twice.
+   */
+  private void recordRolloutEvents(
+      VllmDeployment vllm, RolloutDecision decision, Context<VllmDeployment> context, Instant now) {
+    if (decision.events().isEmpty()) {
+      return;
+    }
+    String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
+    var recorder = new EventRecorder(context.getClient());
+    for (var event : decision.events()) {
+      LOG.info("{}: {}: {}", id, event.marker().reason(), event.message());
+      recorder.record(
+          vllm,
+          new StatusEvents.StatusEvent(
+              event.marker().warning() ? "Warning" : "Normal",
+              event.marker().reason(),
+              event.message()),
+          now);
+      counted(event.marker())
+          .ifPresent(
+              kind ->
+                  rolloutEvents.record(
+                      vllm.getMetadata().getNamespace(), vllm.getMetadata().getName(), kind));
+    }
   }
 
   private static Optional<RolloutEventCounter.Kind> counted(RolloutDecision.Marker marker) {
