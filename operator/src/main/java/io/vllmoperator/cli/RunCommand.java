@@ -12,6 +12,7 @@ import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.desired.Durations;
 import io.vllmoperator.monitoring.LogConfigAggregator;
 import io.vllmoperator.monitoring.OperatorMetrics;
+import io.vllmoperator.monitoring.RolloutEventCounter;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,6 +73,7 @@ public class RunCommand implements Callable<Integer> {
                       .build());
             });
     Set<String> namespaces = watchedNamespaces(System.getenv("WATCH_NAMESPACES"));
+    var rolloutEvents = new RolloutEventCounter();
     RegisteredController<VllmDeployment> controller =
         operator.register(
             new VllmDeploymentReconciler(Clock.systemUTC()),
@@ -81,7 +83,9 @@ public class RunCommand implements Callable<Integer> {
                 config.settingNamespaces(namespaces);
               }
             });
-    OperatorMetrics.register(registry.getPrometheusRegistry(), cachedDeployments(controller));
+    // The same counter must reach the reconciler, which records the rollout markers into it.
+    OperatorMetrics.register(
+        registry.getPrometheusRegistry(), cachedDeployments(controller), rolloutEvents);
     try (var http = OperatorHttpServer.start(httpPort, operator, registry);
         var logs = logConfigAggregator(operator, namespaces)) {
       operator.installShutdownHook(Duration.ofSeconds(10));
