@@ -601,7 +601,7 @@ STUCK_CAUSE = {
         "makes the operator wait (condition Progressing=False, reason InsufficientGpus)",
     "RolloutFailed":
         "the new revision failed and was not rolled back, because spec.rollout.autoRollback is false or no earlier "
-        "revision ever had all replicas Ready (status.rollout.failedReason and failedMessage say why)",
+        "revision ever had all replicas Ready (the Degraded condition says why)",
     "ProgressDeadlineExceeded": "it did not complete within spec.rollout.progressDeadline",
     "ProgressingTooLong": "it has been Progressing with fewer updated than desired replicas for 6 hours",
 }
