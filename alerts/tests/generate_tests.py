@@ -595,19 +595,37 @@ def dep(ns="llm", name="llama-8b"):
 OTHER_DEPS = [dep("llm", "llama-8b-v2"), dep("other", "llama-8b")]
 
 
-def stuck_alert(updated=1):
+STUCK_CAUSE = {
+    "InsufficientGpus":
+        "a pod of the new revision cannot be scheduled for lack of free GPUs and spec.rollout.onInsufficientGpus "
+        "makes the operator wait (condition Progressing=False, reason InsufficientGpus)",
+    "RolloutFailed":
+        "the new revision failed and was not rolled back, because spec.rollout.autoRollback is false or no earlier "
+        "revision ever had all replicas Ready (the Degraded condition says why)",
+    "ProgressDeadlineExceeded": "it did not complete within spec.rollout.progressDeadline",
+    "ProgressingTooLong": "it has been Progressing with fewer updated than desired replicas for 6 hours",
+}
+
+
+def stuck_alert(reason, updated=1):
     return alert(
         "VllmRolloutStuck", {"deployment_namespace": "llm", "deployment": "llama-8b", "namespace": "llm",
-                             "severity": "warning"},
-        "VllmDeployment llm/llama-8b: rollout is stuck",
-        "The rollout of VllmDeployment llm/llama-8b (model llama-8b) has not completed within its progress "
-        "deadline (spec.rollout.progressDeadline) or has been Progressing with fewer updated than desired "
-        f"replicas for 6 hours; {updated} replica(s) are updated to the new revision. New pods do not become "
-        "Ready; the previous revision keeps serving if maxUnavailable is 0.")
+                             "reason": reason, "severity": "warning"},
+        f"VllmDeployment llm/llama-8b: rollout is stuck ({reason})",
+        "The rollout of VllmDeployment llm/llama-8b (model llama-8b) cannot go on by itself: "
+        f"{STUCK_CAUSE[reason]}. {updated} replica(s) run the new revision; the last good revision "
+        "(status.rollout.lastGoodRevision), if there is one, keeps serving.")
 
 
 def deadline(d, phases, op=OPERATOR):
     return operator_gauge("vllm_operator_deployment_progress_deadline_exceeded", d, phases, op)
+
+
+def stuck(d, phases_by_reason, op=OPERATOR):
+    """vllm_operator_deployment_rollout_stuck: the operator exports every reason, 0 or 1."""
+    return [operator_gauge("vllm_operator_deployment_rollout_stuck", {**d, "reason": r},
+                           phases_by_reason.get(r, [(sum(m for m, _ in next(iter(phases_by_reason.values()))), 0)]), op)
+            for r in ("InsufficientGpus", "RolloutFailed")]
 
 
 def phase_series(d, phases_by_phase, op=OPERATOR):
@@ -620,29 +638,85 @@ def replicas(d, desired, ready, updated, op=OPERATOR):
             for s, v in (("desired", desired), ("ready", ready), ("updated", updated))]
 
 
+# --- reason InsufficientGpus: onInsufficientGpus Wait, the surge pod is Pending for lack of GPUs.
+add("VllmRolloutStuck: waiting for GPUs (onInsufficientGpus Wait), other deployments too",
+    stuck(dep(), {"InsufficientGpus": [(10, 0), (30, 1), (20, 0)]})
+    + [deadline(dep(), [(60, 0)])]
+    + phase_series(dep(), {"Progressing": [(60, 1)], "Ready": [(60, 0)]})
+    + replicas(dep(), [(60, 2)], [(60, 2)], [(60, 1)])
+    + sum((stuck(d, {"InsufficientGpus": [(10, 0), (50, 1)]}) + replicas(d, [(60, 2)], [(60, 2)], [(60, 1)])
+           for d in OTHER_DEPS), []),
+    none("VllmRolloutStuck", "9m", "15m", "19m")
+    + [check("VllmRolloutStuck", "21m", stuck_alert("InsufficientGpus")),
+       check("VllmRolloutStuck", "39m", stuck_alert("InsufficientGpus"))]
+    + none("VllmRolloutStuck", "41m", "59m"))
+
+add("VllmRolloutStuck: waiting for GPUs for 8 minutes (a GPU node is added)",
+    stuck(dep(), {"InsufficientGpus": [(10, 0), (8, 1), (42, 0)]})
+    + [deadline(dep(), [(60, 0)])]
+    + replicas(dep(), [(60, 2)], [(60, 2)], [(18, 1), (42, 2)]),
+    none("VllmRolloutStuck", "17m", "19m", "30m"))
+
+add("VllmRolloutStuck: waiting for GPUs survives an operator restart (new operator pod)",
+    stuck(dep(), {"InsufficientGpus": [(10, 0), (20, 1), (1, "stale")]})
+    + stuck(dep(), {"InsufficientGpus": [(31, None), (29, 1)]}, OPERATOR_RESTARTED)
+    + replicas(dep(), [(30, 2), (1, "stale")], [(30, 2), (1, "stale")], [(30, 1), (1, "stale")])
+    + replicas(dep(), [(31, None), (29, 2)], [(31, None), (29, 2)], [(31, None), (29, 1)], OPERATOR_RESTARTED),
+    [check("VllmRolloutStuck", "25m", stuck_alert("InsufficientGpus")),
+     check("VllmRolloutStuck", "45m", stuck_alert("InsufficientGpus"))])
+
+# --- reason RolloutFailed: autoRollback false (phase Degraded) or nothing to roll back to (Failed).
+add("VllmRolloutStuck: new revision failed, autoRollback false",
+    stuck(dep(), {"RolloutFailed": [(20, 0), (70, 1)]})
+    + [deadline(dep(), [(90, 0)])]
+    + phase_series(dep(), {"Progressing": [(20, 1), (70, 0)], "Degraded": [(20, 0), (70, 1)]})
+    + replicas(dep(), [(90, 2)], [(90, 2)], [(20, 1), (70, 0)]),
+    none("VllmRolloutStuck", "19m", "29m")
+    + [check("VllmRolloutStuck", "31m", stuck_alert("RolloutFailed", 0)),
+       check("VllmRolloutStuck", "89m", stuck_alert("RolloutFailed", 0))])
+
+add("VllmRolloutStuck: failed on the progress deadline and not rolled back: one alert, reason RolloutFailed",
+    stuck(dep(), {"RolloutFailed": [(45, 0), (45, 1)]})
+    + [deadline(dep(), [(45, 0), (45, 1)])]
+    + replicas(dep(), [(90, 2)], [(90, 2)], [(90, 1)]),
+    none("VllmRolloutStuck", "44m", "54m")
+    + [check("VllmRolloutStuck", "56m", stuck_alert("RolloutFailed")),
+       check("VllmRolloutStuck", "89m", stuck_alert("RolloutFailed"))])
+
+# --- the deadline flag alone (reason ProgressDeadlineExceeded)
 add("VllmRolloutStuck: progress deadline exceeded (other deployments too)",
     [deadline(dep(), [(45, 0), (45, 1)])] + [deadline(d, [(45, 0), (45, 1)]) for d in OTHER_DEPS]
     + phase_series(dep(), {"Progressing": [(90, 1)], "Ready": [(90, 0)]})
     + replicas(dep(), [(90, 2)], [(90, 2)], [(90, 1)]),
-    none("VllmRolloutStuck", "44m", "48m")
-    + [check("VllmRolloutStuck", "51m", stuck_alert()), check("VllmRolloutStuck", "89m", stuck_alert())])
+    none("VllmRolloutStuck", "44m", "48m", "54m")
+    + [check("VllmRolloutStuck", "56m", stuck_alert("ProgressDeadlineExceeded")),
+       check("VllmRolloutStuck", "89m", stuck_alert("ProgressDeadlineExceeded"))])
 
 add("VllmRolloutStuck: deadline flag survives an operator restart (new operator pod)",
     [deadline(dep(), [(45, 0), (15, 1), (1, "stale")]),
      deadline(dep(), [(61, None), (29, 1)], OPERATOR_RESTARTED)]
     + replicas(dep(), [(60, 2), (1, "stale")], [(60, 2), (1, "stale")], [(60, 2), (1, "stale")])
     + replicas(dep(), [(61, None), (29, 2)], [(61, None), (29, 2)], [(61, None), (29, 2)], OPERATOR_RESTARTED),
-    [check("VllmRolloutStuck", "70m", stuck_alert(2))])
+    [check("VllmRolloutStuck", "75m", stuck_alert("ProgressDeadlineExceeded", 2))])
 
 add("VllmRolloutStuck: deadline flag set for one minute",
     [deadline(dep(), [(45, 0), (1, 1), (44, 0)])] + replicas(dep(), [(90, 2)], [(90, 2)], [(90, 1)]),
     none("VllmRolloutStuck", "46m", "50m", "55m"))
 
 add("VllmRolloutStuck: a long but healthy rollout (Progressing 2h, deadline not exceeded)",
-    [deadline(dep(), [(180, 0)])]
+    stuck(dep(), {"InsufficientGpus": [(180, 0)]})
+    + [deadline(dep(), [(180, 0)])]
     + phase_series(dep(), {"Progressing": [(120, 1), (60, 0)], "Ready": [(120, 0), (60, 1)]})
     + replicas(dep(), [(180, 2)], [(120, 1), (60, 2)], [(120, 1), (60, 2)]),
     none("VllmRolloutStuck", "60m", "119m", "150m"))
+
+add("VllmRolloutStuck: rolled back on the deadline (VllmRolledBack's, not stuck)",
+    stuck(dep(), {"InsufficientGpus": [(90, 0)]})
+    + [deadline(dep(), [(90, 0)])]
+    + phase_series(dep(), {"Progressing": [(45, 1), (45, 0)], "RollingBack": [(45, 0), (5, 1), (40, 0)],
+                           "RolledBack": [(50, 0), (40, 1)]})
+    + replicas(dep(), [(90, 2)], [(90, 2)], [(45, 1), (45, 2)]),
+    none("VllmRolloutStuck", "50m", "70m", "89m"))
 
 add("VllmRolloutStuck: backstop, Progressing with updated < desired for 6h, deadline never flagged",
     [deadline(dep(), [(420, 0)])]
@@ -651,11 +725,13 @@ add("VllmRolloutStuck: backstop, Progressing with updated < desired for 6h, dead
     + sum((phase_series(d, {"Progressing": [(420, 1)]}) + replicas(d, [(420, 2)], [(420, 1)], [(420, 1)])
            for d in OTHER_DEPS), []),
     none("VllmRolloutStuck", "5h", "5h40m")
-    + [check("VllmRolloutStuck", "6h30m", stuck_alert())])
+    + [check("VllmRolloutStuck", "6h30m", stuck_alert("ProgressingTooLong"))])
 
 add("VllmRolloutStuck: only other deployments stuck",
-    [deadline(dep(), [(90, 0)])] + replicas(dep(), [(90, 2)], [(90, 2)], [(90, 2)])
-    + sum(([deadline(d, [(10, 0), (80, 1)])] + replicas(d, [(90, 2)], [(90, 2)], [(90, 1)]) for d in OTHER_DEPS), []),
+    [deadline(dep(), [(90, 0)])] + stuck(dep(), {"RolloutFailed": [(90, 0)]})
+    + replicas(dep(), [(90, 2)], [(90, 2)], [(90, 2)])
+    + sum(([deadline(d, [(10, 0), (80, 1)])] + stuck(d, {"RolloutFailed": [(10, 0), (80, 1)]})
+           + replicas(d, [(90, 2)], [(90, 2)], [(90, 1)]) for d in OTHER_DEPS), []),
     none("VllmRolloutStuck", "30m", "89m"))
 
 
@@ -663,39 +739,73 @@ def rollbacks(d, phases, op=OPERATOR, start=0):
     return {"series": sel("vllm_operator_rollbacks_total", {**op, **d}), "values": counter(phases, start)}
 
 
-def rolled_back_alert():
+def rolled_back_alert(count=1):
     return alert(
         "VllmRolledBack", {"deployment_namespace": "llm", "deployment": "llama-8b", "namespace": "llm",
                            "severity": "warning"},
         "VllmDeployment llm/llama-8b was rolled back",
-        "The operator rolled VllmDeployment llm/llama-8b (model llama-8b) back to its last good revision 1 "
-        "time(s) in the last 30 minutes because the new revision failed (see status.rollout.failedRevision "
-        "and the RolledBack condition). The spec still asks for the failed revision.")
+        "The new revision of VllmDeployment llm/llama-8b (model llama-8b) failed and the operator rolled back to "
+        f"the last good revision ({count} automatic rollback(s) so far). The last good revision serves "
+        "(status.rollout.servedRevision) while the spec still asks for the failed one (status.rollout.failedRevision, "
+        "failedReason, failedMessage; condition RolledBack). It is not retried until the spec changes or the "
+        "annotation vllm-operator.io/retry-rollout gets a new value.")
 
 
-add("VllmRolledBack: one rollback (other deployments too)",
-    [rollbacks(dep(), [(20, 0), (1, 1), (69, 0)])] + [rollbacks(d, [(20, 0), (1, 1), (69, 0)]) for d in OTHER_DEPS],
+# A rollback at minute 20: RollingBack for 5 minutes, then RolledBack until the spec changes at 40
+# (a new revision rolls out, Ready at 60).
+ROLLBACK_PHASES = {"Progressing": [(20, 1), (20, 0), (20, 1), (30, 0)], "RollingBack": [(20, 0), (5, 1), (65, 0)],
+                   "RolledBack": [(25, 0), (15, 1), (50, 0)], "Ready": [(60, 0), (30, 1)]}
+
+add("VllmRolledBack: one rollback, then the spec is fixed (other deployments too)",
+    [rollbacks(dep(), [(20, 0), (1, 1), (69, 0)])] + phase_series(dep(), ROLLBACK_PHASES)
+    + sum(([rollbacks(d, [(20, 0), (1, 1), (69, 0)])] + phase_series(d, ROLLBACK_PHASES) for d in OTHER_DEPS), []),
     none("VllmRolledBack", "19m", "21m")
     + [check("VllmRolledBack", "23m", rolled_back_alert()), check("VllmRolledBack", "45m", rolled_back_alert())]
     + none("VllmRolledBack", "55m", "89m"))
 
-add("VllmRolledBack: operator restart (counter back to 0 in a new series, old rollback long ago)",
+add("VllmRolledBack: stays while the phase is RolledBack (the spec still asks for the failed revision)",
+    [rollbacks(dep(), [(20, 0), (1, 1), (179, 0)])]
+    + phase_series(dep(), {"Progressing": [(20, 1), (160, 0), (20, 1)], "RollingBack": [(20, 0), (5, 1), (175, 0)],
+                           "RolledBack": [(25, 0), (155, 1), (20, 0)]}),
+    [check("VllmRolledBack", "23m", rolled_back_alert()), check("VllmRolledBack", "90m", rolled_back_alert()),
+     check("VllmRolledBack", "179m", rolled_back_alert())]
+    + none("VllmRolledBack", "181m", "199m"))
+
+add("VllmRolledBack: a second rollback, the count comes from the status",
+    [rollbacks(dep(), [(20, 0), (1, 1), (39, 0)], start=4)]
+    + phase_series(dep(), {"Progressing": [(20, 1), (40, 0)], "RollingBack": [(20, 0), (5, 1), (35, 0)],
+                           "RolledBack": [(25, 0), (35, 1)]}),
+    [check("VllmRolledBack", "30m", rolled_back_alert(5))])
+
+add("VllmRolledBack: operator restart while RolledBack (new operator pod, count kept in the status)",
+    [operator_gauge("vllm_operator_rollbacks_total", dep(), [(20, 0), (40, 1), (1, "stale")]),
+     operator_gauge("vllm_operator_rollbacks_total", dep(), [(61, None), (59, 1)], OPERATOR_RESTARTED)]
+    + phase_series(dep(), {"RolledBack": [(20, 0), (40, 1), (1, "stale")]})
+    + phase_series(dep(), {"RolledBack": [(61, None), (59, 1)]}, OPERATOR_RESTARTED),
+    [check("VllmRolledBack", "70m", rolled_back_alert()), check("VllmRolledBack", "119m", rolled_back_alert())])
+
+add("VllmRolledBack: operator restart long after a rollback (new operator pod, same count)",
     [operator_gauge("vllm_operator_rollbacks_total", dep(), [(40, 1), (1, "stale")]),
-     operator_gauge("vllm_operator_rollbacks_total", dep(), [(41, None), (49, 0)], OPERATOR_RESTARTED)],
+     operator_gauge("vllm_operator_rollbacks_total", dep(), [(41, None), (49, 1)], OPERATOR_RESTARTED)]
+    + phase_series(dep(), {"Ready": [(40, 1), (1, "stale")]})
+    + phase_series(dep(), {"Ready": [(41, None), (49, 1)]}, OPERATOR_RESTARTED),
     none("VllmRolledBack", "10m", "30m", "45m", "89m"))
 
-add("VllmRolledBack: operator restart within the same series (counter reset 1 -> 0)",
+add("VllmRolledBack: the count drops to 0 within the same series (VllmDeployment re-created)",
     [{"series": sel("vllm_operator_rollbacks_total", {**OPERATOR, **dep()}),
       "values": gauge([(40, 1), (50, 0)])}],
     none("VllmRolledBack", "41m", "45m", "60m"))
 
-add("VllmRolledBack: no rollback",
-    [rollbacks(dep(), [(60, 0)])],
+add("VllmRolledBack: no rollback (a failed revision with autoRollback false is VllmRolloutStuck's)",
+    [rollbacks(dep(), [(60, 0)])]
+    + phase_series(dep(), {"Progressing": [(20, 1), (40, 0)], "Degraded": [(20, 0), (40, 1)]}),
     none("VllmRolledBack", "30m", "59m"))
 
 add("VllmRolledBack: only other deployments rolled back",
-    [rollbacks(dep(), [(60, 0)])] + [rollbacks(d, [(20, 0), (1, 1), (39, 0)]) for d in OTHER_DEPS],
-    none("VllmRolledBack", "25m", "40m"))
+    [rollbacks(dep(), [(60, 0)])] + phase_series(dep(), {"Ready": [(60, 1)], "RolledBack": [(60, 0)]})
+    + sum(([rollbacks(d, [(20, 0), (1, 1), (39, 0)])]
+           + phase_series(d, {"Ready": [(20, 1), (40, 0)], "RolledBack": [(25, 0), (35, 1)]}) for d in OTHER_DEPS), []),
+    none("VllmRolledBack", "25m", "40m", "59m"))
 
 
 # ================================================================== DCGM

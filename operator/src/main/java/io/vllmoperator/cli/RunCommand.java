@@ -95,7 +95,9 @@ public class RunCommand implements Callable<Integer> {
                 config.settingNamespaces(namespaces);
               }
             });
-    OperatorMetrics.register(registry.getPrometheusRegistry(), cachedDeployments(controller));
+    // The same counter must reach the reconciler, which records the rollout markers into it.
+    OperatorMetrics.register(
+        registry.getPrometheusRegistry(), cachedDeployments(controller), rolloutEvents);
     try (var http = OperatorHttpServer.start(httpPort, operator, registry);
         var logs = logConfigAggregator(operator, namespaces)) {
       operator.installShutdownHook(Duration.ofSeconds(10));

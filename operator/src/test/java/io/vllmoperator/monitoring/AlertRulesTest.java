@@ -89,6 +89,21 @@ class AlertRulesTest {
         .allSatisfy(a -> assertThat(runbooks.resolve(a + ".md")).isRegularFile());
   }
 
+  /** The header of each runbook states its alert's severity and for, so the two do not drift. */
+  @Test
+  void everyRunbookStatesTheSeverityAndForOfItsAlert() throws Exception {
+    var runbooks = TestManifests.repoRoot().resolve("alerts/runbooks");
+    Pattern header =
+        Pattern.compile("\\*\\*Severity:\\*\\* ([a-z]+)[^·]*· \\*\\*for:\\*\\* ([0-9]+[smh])");
+
+    for (Rule rule : rules(DEFAULTS)) {
+      Matcher m = header.matcher(Files.readString(runbooks.resolve(rule.getAlert() + ".md")));
+      assertThat(m.find()).as("%s.md has a Severity/for header", rule.getAlert()).isTrue();
+      assertThat(m.group(1)).as(rule.getAlert()).isEqualTo(rule.getLabels().get("severity"));
+      assertThat(m.group(2)).as(rule.getAlert()).isEqualTo(rule.getFor());
+    }
+  }
+
   @Test
   void thresholdsAreWrittenAsPlainDecimals() {
     var tuned =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vllmoperator.TestManifests;
+import io.vllmoperator.api.v1alpha1.status.Phase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +154,83 @@ class DashboardLintTest {
       }
       assertThat(found).as("vLLM %s", version).isEqualTo(reasons.get(version));
     }
+  }
+
+  /**
+   * The operator's names in every query are names it exports: the fixture's, whose metric and label
+   * names OperatorMetricsTest holds equal to what OperatorMetrics writes.
+   */
+  @Test
+  void everyOperatorMetricQueriedIsOneTheOperatorExports() throws IOException {
+    Set<String> exported = new TreeSet<>();
+    Matcher sample =
+        Pattern.compile("(?m)^(vllm_operator_[a-z_]+)").matcher(fixture("operator-metrics.prom"));
+    while (sample.find()) {
+      exported.add(sample.group(1));
+    }
+
+    Set<String> queried = new TreeSet<>();
+    for (String query : allQueries()) {
+      for (String name : names(query)) {
+        if (name.startsWith("vllm_operator_")) {
+          assertThat(exported).as(query).contains(name);
+          queried.add(name);
+        }
+      }
+    }
+    assertThat(queried)
+        .contains(
+            "vllm_operator_rollbacks_total",
+            "vllm_operator_rollout_events_total",
+            "vllm_operator_deployment_rollout_stuck",
+            "vllm_operator_deployment_phase");
+  }
+
+  /** Each phase has its own colour where the rollouts dashboard shows the phase. */
+  @Test
+  void everyPhaseHasItsColourOnTheRolloutsDashboard() {
+    Set<String> phases = new TreeSet<>();
+    for (Phase phase : Phase.values()) {
+      phases.add(phase.value());
+    }
+    JsonNode dashboard = MonitoringAssets.get().dashboard("vllm-rollouts.json");
+    for (String title : List.of("Phase", "Rollout phase")) {
+      JsonNode panel =
+          panels(dashboard).stream()
+              .filter(p -> p.path("title").asText().equals(title))
+              .findFirst()
+              .orElseThrow();
+      Set<String> coloured = new TreeSet<>();
+      panel
+          .path("fieldConfig")
+          .path("overrides")
+          .forEach(o -> coloured.add(o.path("matcher").path("options").asText()));
+      assertThat(coloured).as(title).isEqualTo(phases);
+    }
+  }
+
+  /** One annotation per rollout marker, reading the marker's own series. */
+  @Test
+  void theRolloutsDashboardAnnotatesEveryRolloutMarker() {
+    Set<String> events = new TreeSet<>();
+    Pattern event =
+        Pattern.compile("vllm_operator_rollout_events_total\\{[^}]*event=\"([a-z_]+)\"");
+    MonitoringAssets.get()
+        .dashboard("vllm-rollouts.json")
+        .path("annotations")
+        .path("list")
+        .forEach(
+            a -> {
+              Matcher m = event.matcher(a.path("expr").asText());
+              if (m.find()) {
+                assertThat(events.add(m.group(1))).as("one annotation for %s", m.group(1)).isTrue();
+              }
+            });
+    Set<String> markers = new TreeSet<>();
+    for (RolloutEventCounter.Kind kind : RolloutEventCounter.Kind.values()) {
+      markers.add(kind.label());
+    }
+    assertThat(events).isEqualTo(markers);
   }
 
   /** Every panel and annotation query of every dashboard and every alert expression. */

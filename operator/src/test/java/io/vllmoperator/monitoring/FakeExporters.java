@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Serves the monitoring fixtures (operator/src/test/resources/monitoring/*.prom) on 127.0.0.1, one
  * path each. Counters and histogram/summary series grow by 2% of their snapshot value on every
- * scrape of their path (the fixtures' README), so rates and quantiles are real numbers.
+ * scrape of their path (the fixtures' README), so rates and quantiles are real numbers. A path can
+ * also serve what a supplier produces on each scrape ({@link #serve}), e.g. the operator's own
+ * metrics code.
  */
 final class FakeExporters implements AutoCloseable {
   private static final Path FIXTURES =
@@ -59,6 +62,25 @@ final class FakeExporters implements AutoCloseable {
     }
     server.start();
     return exporters;
+  }
+
+  /** Serves {@code exposition.get()}, computed anew for every scrape, at {@code path}. */
+  FakeExporters serve(String path, Supplier<String> exposition) {
+    AtomicInteger count = scrapes.computeIfAbsent(path, k -> new AtomicInteger());
+    server.createContext(
+        path,
+        exchange -> {
+          count.incrementAndGet();
+          byte[] body = exposition.get().getBytes(StandardCharsets.UTF_8);
+          exchange
+              .getResponseHeaders()
+              .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    return this;
   }
 
   String hostPort() {

@@ -35,6 +35,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every panel and annotation query of every dashboard, as rendered for the fixture VllmDeployment
  * (llm/llama-8b), must return data, every alert expression must evaluate, and every alert with a
  * threshold must fire once its threshold is tiny, so no alert reads a series that version lacks.
+ *
+ * <p>The rollout alerts and the rollouts dashboard are also checked against the operator's own
+ * metrics code: a second operator endpoint serves {@link OperatorMetrics} for VllmDeployments in
+ * every rollout state ({@link RolloutStates}), and each alert must fire (or not) and each panel and
+ * annotation must show data (or not) as that state requires.
  */
 class PrometheusQueriesTest {
   /** Oldest and newest supported vLLM; each has its fixture vllm-&lt;version&gt;-metrics.prom. */
@@ -58,6 +63,8 @@ class PrometheusQueriesTest {
           // (B) and the error-ratio stat still have data there.
           "0.11.0", Set.of("vllm-serving.json / Error ratio [timeseries] / A"));
 
+  private static final RolloutStates ROLLOUT_STATES = new RolloutStates();
+
   private static FakeExporters exporters;
   private static final Map<String, PrometheusServer> PROMETHEUS = new TreeMap<>();
 
@@ -74,7 +81,8 @@ class PrometheusQueriesTest {
     for (String version : VLLM_VERSIONS) {
       fixtures.put(vllmPath(version), vllmFixture(version));
     }
-    exporters = FakeExporters.start(fixtures);
+    exporters =
+        FakeExporters.start(fixtures).serve(RolloutStates.PATH, ROLLOUT_STATES.exposition());
     for (String version : VLLM_VERSIONS) {
       PROMETHEUS.put(
           version,
@@ -85,9 +93,9 @@ class PrometheusQueriesTest {
       PrometheusServer prometheus = entry.getValue();
       // Rates need two samples inside their window, so wait for several scrapes of every target.
       prometheus.await(
-          "five healthy targets (vLLM " + entry.getKey() + ")",
+          "six healthy targets (vLLM " + entry.getKey() + ")",
           Duration.ofSeconds(60),
-          () -> prometheus.vectorNotEmpty("count(up == 1) == 5", v -> true));
+          () -> prometheus.vectorNotEmpty("count(up == 1) == 6", v -> true));
       prometheus.await(
           "request rates (vLLM " + entry.getKey() + ")",
           Duration.ofSeconds(60),
@@ -154,13 +162,23 @@ class PrometheusQueriesTest {
             metrics_path: /kube-state-metrics
             static_configs:
               - targets: ['%1$s']
+          - job_name: vllm-operator-rollouts
+            honor_labels: false
+            metrics_path: %5$s
+            static_configs:
+              - targets: ['%1$s']
+                labels: {namespace: vllm-operator, service: vllm-operator, pod: vllm-operator-6c9f8d7b5-r8t4v, endpoint: metrics, container: operator}
         """
-        .formatted(target, DCGM_HONOR, DCGM_EXPORTED, vllmPath);
+        .formatted(target, DCGM_HONOR, DCGM_EXPORTED, vllmPath, RolloutStates.PATH);
   }
 
   /** Every dashboard query by name ("file / panel title [panel type] / refId"). */
   static Map<String, String> dashboardQueriesByName() {
-    VllmDeployment fixture = PromtoolTest.fixtureCr();
+    return dashboardQueriesByName(PromtoolTest.fixtureCr());
+  }
+
+  /** Every dashboard query as rendered for {@code fixture}, by name. */
+  static Map<String, String> dashboardQueriesByName(VllmDeployment fixture) {
     Map<String, String> queries = new LinkedHashMap<>();
     for (String file : MonitoringAssets.DASHBOARD_FILES) {
       JsonNode dashboard = DashboardConfigs.dashboard(fixture, file);
@@ -224,6 +242,119 @@ class PrometheusQueriesTest {
   void everyDocumentedEmptyQueryExists() {
     Set<String> names = dashboardQueriesByName().keySet();
     EMPTY_ON.values().forEach(empty -> assertThat(names).containsAll(empty));
+  }
+
+  static Stream<RolloutStates.State> rolloutStates() {
+    return ROLLOUT_STATES.states().stream();
+  }
+
+  /**
+   * VllmRolloutStuck fires with the reason of a rollout that cannot go on (GPUs, a failed revision
+   * not rolled back) and its value is the updated replicas; VllmRolledBack fires for a rolled back
+   * deployment and one whose rollback count just grew, with the rollback count as value. Neither
+   * fires for a paused rollout.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rolloutStates")
+  void theRolloutAlertsFireOnTheOperatorsOwnSeries(RolloutStates.State state) {
+    PrometheusServer prometheus = PROMETHEUS.get(VLLM_VERSIONS.get(0));
+    Map<String, String> rules = new TreeMap<>();
+    AlertRules.spec(state.vllm())
+        .getGroups()
+        .get(0)
+        .getRules()
+        .forEach(r -> rules.put(r.getAlert(), r.getExpr().getStrVal()));
+    Instant at = Instant.now().minusSeconds(2);
+
+    JsonNode stuck = prometheus.query(rules.get("VllmRolloutStuck"), at).path("result");
+    if (state.stuckReason().isPresent()) {
+      assertThat(stuck).as("VllmRolloutStuck for %s", state).hasSize(1);
+      assertThat(stuck.get(0).path("metric").path("reason").asText())
+          .isEqualTo(state.stuckReason().get());
+      assertThat(stuck.get(0).path("value").get(1).asDouble())
+          .as("updated replicas")
+          .isEqualTo(state.vllm().getStatus().getUpdatedReplicas().doubleValue());
+    } else {
+      assertThat(stuck).as("VllmRolloutStuck for %s", state).isEmpty();
+    }
+
+    JsonNode rolledBack = prometheus.query(rules.get("VllmRolledBack"), at).path("result");
+    if (state.rolledBack()) {
+      double count =
+          single(
+              prometheus,
+              "max(vllm_operator_rollbacks_total{deployment_namespace=\"llm\", deployment=\"%s\"})"
+                  .formatted(state.name()),
+              at);
+      assertThat(rolledBack).as("VllmRolledBack for %s", state).hasSize(1);
+      assertThat(count).as("rollback count of %s", state).isPositive();
+      assertThat(rolledBack.get(0).path("value").get(1).asDouble()).isEqualTo(count);
+    } else {
+      assertThat(rolledBack).as("VllmRolledBack for %s", state).isEmpty();
+    }
+  }
+
+  /**
+   * Every query of the rollouts dashboard that reads only operator series shows data for every
+   * rollout state: the phase stat shows the state's phase, the blocked stat its reason; each marker
+   * annotation shows exactly when that marker was recorded.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rolloutStates")
+  void theRolloutsDashboardShowsEveryRolloutState(RolloutStates.State state) {
+    PrometheusServer prometheus = PROMETHEUS.get(VLLM_VERSIONS.get(0));
+    Pattern otherSeries = Pattern.compile("\\bup\\{|kube_|operator_sdk_|vllm:");
+    Pattern event = Pattern.compile("event=\"([a-z_]+)\"");
+    Map<String, String> queries = new TreeMap<>(dashboardQueriesByName(state.vllm()));
+    queries.keySet().removeIf(name -> !name.startsWith("vllm-rollouts.json / "));
+    queries.values().removeIf(q -> !q.contains("vllm_operator_") || otherSeries.matcher(q).find());
+    assertThat(queries).hasSizeGreaterThanOrEqualTo(10);
+
+    Set<RolloutEventCounter.Kind> annotated = new TreeSet<>();
+    queries.forEach(
+        (name, promql) -> {
+          Matcher marker = event.matcher(promql);
+          if (name.contains(" / annotation ") && marker.find()) {
+            RolloutEventCounter.Kind kind = kind(marker.group(1));
+            annotated.add(kind);
+            JsonNode result = prometheus.query(promql).path("result");
+            if (state.markers().contains(kind)) {
+              assertThat(result).as("%s for %s", name, state).isNotEmpty();
+            } else {
+              assertThat(result).as("%s for %s", name, state).isEmpty();
+            }
+          } else {
+            assertReturnsNumbers(prometheus, promql);
+          }
+        });
+    assertThat(annotated).containsExactlyInAnyOrder(RolloutEventCounter.Kind.values());
+
+    JsonNode phase =
+        prometheus.query(queries.get("vllm-rollouts.json / Phase [stat] / A")).path("result");
+    assertThat(phase).hasSize(1);
+    assertThat(phase.get(0).path("metric").path("phase").asText())
+        .isEqualTo(state.vllm().getStatus().getPhase().value());
+    Map<String, Double> blocked = new TreeMap<>();
+    for (JsonNode sample :
+        prometheus
+            .query(queries.get("vllm-rollouts.json / Rollout blocked [stat] / A"))
+            .path("result")) {
+      blocked.put(
+          sample.path("metric").path("reason").asText(), sample.path("value").get(1).asDouble());
+    }
+    assertThat(blocked).containsOnlyKeys(OperatorMetrics.STUCK_REASONS);
+    blocked.forEach(
+        (reason, value) ->
+            assertThat(value)
+                .as("%s blocked by %s", state, reason)
+                .isEqualTo(state.stuckReason().filter(reason::equals).isPresent() ? 1.0 : 0.0));
+  }
+
+  private static RolloutEventCounter.Kind kind(String label) {
+    return Stream.of(RolloutEventCounter.Kind.values())
+        .filter(k -> k.label().equals(label))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no marker " + label));
   }
 
   static Stream<Arguments> alertExpressions() {

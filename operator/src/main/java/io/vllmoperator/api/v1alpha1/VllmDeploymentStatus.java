@@ -17,8 +17,8 @@ public class VllmDeploymentStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Pending, Progressing, Ready, ScaledToZero, Degraded, RollingBack or Failed. Conditions"
-          + " say why.")
+      "Pending, Progressing, Scaling, Ready, ScaledToZero, Degraded, RollingBack, RolledBack or"
+          + " Failed. Conditions say why.")
   private Phase phase;
 
   @JsonPropertyDescription(
