@@ -68,3 +68,10 @@ Operator image reference; the tag defaults to the chart's appVersion.
 {{- define "vllm-operator.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag | toString) }}
 {{- end }}
+
+{{/*
+Name of the leader election Lease: one per release, so two releases in one namespace never share it.
+*/}}
+{{- define "vllm-operator.leaseName" -}}
+{{- printf "%s-leader" (include "vllm-operator.fullname" .) }}
+{{- end }}

@@ -10,6 +10,7 @@ import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.config.OperatorConfig;
 import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.desired.Durations;
+import io.vllmoperator.leader.Leadership;
 import io.vllmoperator.monitoring.LogConfigAggregator;
 import io.vllmoperator.monitoring.OperatorMetrics;
 import io.vllmoperator.monitoring.RolloutEventCounter;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the operator against the cluster of the current kubeconfig or service account. */
@@ -65,6 +67,8 @@ public class RunCommand implements Callable<Integer> {
               + " back, e.g. 3m (default: ${DEFAULT-VALUE}).")
   String imagePullGrace;
 
+  @Mixin LeaderElectionOptions leaderElection;
+
   @Override
   public Integer call() throws Exception {
     var settings =
@@ -73,10 +77,17 @@ public class RunCommand implements Callable<Integer> {
             OperatorConfig.DEFAULT_FIRST_RETRY,
             OperatorConfig.DEFAULT_MAX_RETRY);
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var election = leaderElection.settings(System.getenv());
+    var leadership =
+        election.map(e -> Leadership.elected(e.identity())).orElseGet(Leadership::sole);
+    registry.gauge("vllm.operator.leader", leadership, l -> l.isLeading() ? 1 : 0);
     var operator =
         new Operator(
             o -> {
               settings.configure(o, OperatorConfig.client());
+              election.ifPresent(
+                  e ->
+                      o.withLeaderElectionConfiguration(e.toConfiguration(leadership.callbacks())));
               o.withMetrics(
                   MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
                       .build());
@@ -98,8 +109,10 @@ public class RunCommand implements Callable<Integer> {
     // The same counter must reach the reconciler, which records the rollout markers into it.
     OperatorMetrics.register(
         registry.getPrometheusRegistry(), cachedDeployments(controller), rolloutEvents);
-    try (var http = OperatorHttpServer.start(httpPort, operator, registry);
-        var logs = logConfigAggregator(operator, namespaces)) {
+    try (var http = OperatorHttpServer.start(httpPort, operator, registry, leadership);
+        leadership) {
+      // A writer outside JOSDK's controllers: only the leader runs it.
+      leadership.whileLeading(() -> logConfigAggregator(operator, namespaces));
       operator.installShutdownHook(Duration.ofSeconds(10));
       operator.start();
       new CountDownLatch(1).await();

@@ -8,14 +8,31 @@ import java.util.regex.Pattern;
 
 /** Requests the API server itself counted (apiserver_request_total), not the client's view. */
 final class ApiServerRequests {
-  private static final Pattern SAMPLE =
-      Pattern.compile("^apiserver_request_total\\{([^}]*)\\} ([0-9.e+]+)$");
+  private static final String REQUESTS = "apiserver_request_total";
+  private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{([^}]*)\\} ([0-9.e+]+)$");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   private ApiServerRequests() {}
 
   /** Sum of the samples whose labels (verb, resource, subresource, code, ...) match. */
   static double count(TestCluster cluster, Predicate<Map<String, String>> labels) {
+    return sum(cluster, REQUESTS, labels, true);
+  }
+
+  /**
+   * Requests API Priority and Fairness dispatched through a FlowSchema; a FlowSchema that matches
+   * one user's writes counts that client's writes (0 before its first request).
+   */
+  static double dispatched(TestCluster cluster, String flowSchema) {
+    return sum(
+        cluster,
+        "apiserver_flowcontrol_dispatched_requests_total",
+        l -> flowSchema.equals(l.get("flow_schema")),
+        false);
+  }
+
+  private static double sum(
+      TestCluster cluster, String metric, Predicate<Map<String, String>> labels, boolean required) {
     var metrics = cluster.kubectl("", "get", "--raw", "/metrics");
     if (metrics.exitCode() != 0) {
       throw new IllegalStateException("cannot read apiserver metrics: " + metrics.output());
@@ -24,21 +41,21 @@ final class ApiServerRequests {
     boolean seen = false;
     for (String line : metrics.output().split("\n")) {
       Matcher sample = SAMPLE.matcher(line);
-      if (!sample.matches()) {
+      if (!sample.matches() || !metric.equals(sample.group(1))) {
         continue;
       }
       seen = true;
       Map<String, String> values = new HashMap<>();
-      Matcher label = LABEL.matcher(sample.group(1));
+      Matcher label = LABEL.matcher(sample.group(2));
       while (label.find()) {
         values.put(label.group(1), label.group(2));
       }
       if (labels.test(values)) {
-        total += Double.parseDouble(sample.group(2));
+        total += Double.parseDouble(sample.group(3));
       }
     }
-    if (!seen) {
-      throw new IllegalStateException("no apiserver_request_total samples in /metrics");
+    if (!seen && required) {
+      throw new IllegalStateException("no " + metric + " samples in /metrics");
     }
     return total;
   }

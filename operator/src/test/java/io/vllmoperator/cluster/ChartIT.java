@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vllmoperator.TestManifests;
@@ -82,6 +84,114 @@ class ChartIT {
   }
 
   @Test
+  void twoReplicasWithALeaseAPodDisruptionBudgetAndSpreadOverNodes() throws IOException {
+    var template = cluster.helm("template", RELEASE, chart(), "-n", RELEASE_NS);
+    assertThat(template.exitCode()).as(template.output()).isZero();
+    List<JsonNode> docs = documents(template.output());
+
+    JsonNode deployment = only(docs, "Deployment");
+    assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(2);
+    assertThat(deployment.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+    assertThat(deployment.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+    JsonNode pod = deployment.at("/spec/template/spec");
+    assertThat(pod.at("/containers/0/args").toString())
+        .contains("--leader-election=true")
+        .contains("--leader-election-lease=" + RELEASE + "-leader")
+        .contains("--leader-election-lease-duration=15s");
+    JsonNode spread =
+        pod.at("/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0");
+    assertThat(spread.at("/podAffinityTerm/topologyKey").asText())
+        .isEqualTo("kubernetes.io/hostname");
+    JsonNode selector = deployment.at("/spec/selector/matchLabels");
+    assertThat(spread.at("/podAffinityTerm/labelSelector/matchLabels")).isEqualTo(selector);
+
+    JsonNode pdb = only(docs, "PodDisruptionBudget");
+    assertThat(pdb.at("/spec/minAvailable").asInt()).isEqualTo(1);
+    assertThat(pdb.at("/spec/selector/matchLabels")).isEqualTo(selector);
+
+    JsonNode role = only(docs, "Role");
+    assertThat(role.at("/metadata/namespace").asText()).isEqualTo(RELEASE_NS);
+    assertThat(role.path("rules"))
+        .allSatisfy(
+            r -> {
+              assertThat(r.path("apiGroups").toString()).isEqualTo("[\"coordination.k8s.io\"]");
+              assertThat(r.path("resources").toString()).isEqualTo("[\"leases\"]");
+            });
+    JsonNode binding = only(docs, "RoleBinding");
+    assertThat(binding.at("/metadata/namespace").asText()).isEqualTo(RELEASE_NS);
+    assertThat(binding.at("/subjects/0/name").asText()).isEqualTo(RELEASE);
+    assertThat(docs)
+        .filteredOn(d -> "ClusterRole".equals(d.path("kind").asText()))
+        .noneSatisfy(d -> assertThat(d.path("rules").toString()).contains("leases"));
+
+    var single = cluster.helm("template", RELEASE, chart(), "--set", "replicaCount=1");
+    assertThat(single.output()).doesNotContain("kind: PodDisruptionBudget");
+    var unsafe =
+        cluster.helm(
+            "template",
+            RELEASE,
+            chart(),
+            "--set",
+            "replicaCount=2",
+            "--set",
+            "leaderElection.enabled=false");
+    assertThat(unsafe.exitCode()).isNotZero();
+    assertThat(unsafe.output()).contains("replicaCount > 1 needs leaderElection.enabled");
+    var off =
+        cluster.helm(
+            "template",
+            RELEASE,
+            chart(),
+            "--set",
+            "replicaCount=1",
+            "--set",
+            "leaderElection.enabled=false");
+    assertThat(off.exitCode()).as(off.output()).isZero();
+    assertThat(off.output()).contains("--leader-election=false").doesNotContain("kind: Role\n");
+    var badDuration =
+        cluster.helm("template", RELEASE, chart(), "--set", "leaderElection.leaseDuration=15");
+    assertThat(badDuration.exitCode()).isNotZero();
+    assertThat(badDuration.output()).contains("leaseDuration");
+  }
+
+  @Test
+  void theChartsServiceAccountMayHoldItsLeaseInTheReleaseNamespaceOnly() {
+    String lease = RELEASE + "-leader";
+    try (KubernetesClient asOperator = cluster.newClientAs(RELEASE_NS, RELEASE)) {
+      assertThat(allowed(asOperator, RELEASE_NS, "create", "leases", lease)).isTrue();
+      assertThat(allowed(asOperator, RELEASE_NS, "get", "leases", lease)).isTrue();
+      assertThat(allowed(asOperator, RELEASE_NS, "update", "leases", lease)).isTrue();
+      assertThat(allowed(asOperator, RELEASE_NS, "get", "leases", "someone-elses-lease")).isFalse();
+      assertThat(allowed(asOperator, RELEASE_NS, "delete", "leases", lease)).isFalse();
+      assertThat(allowed(asOperator, RELEASE_NS, "list", "leases", "")).isFalse();
+      assertThat(allowed(asOperator, WORKLOAD_NS, "create", "leases", "")).isFalse();
+      assertThat(allowed(asOperator, "kube-system", "get", "leases", lease)).isFalse();
+
+      // The calls fabric8's LeaseLock makes, for real: create, get, update.
+      var leases = asOperator.leases().inNamespace(RELEASE_NS);
+      leases
+          .resource(
+              new LeaseBuilder()
+                  .withNewMetadata()
+                  .withName(lease)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withHolderIdentity("chart-it")
+                  .withLeaseDurationSeconds(15)
+                  .endSpec()
+                  .build())
+          .create();
+      Lease held = leases.withName(lease).get();
+      held.getSpec().setHolderIdentity("chart-it-2");
+      leases.resource(held).update();
+      assertThat(leases.withName(lease).get().getSpec().getHolderIdentity())
+          .isEqualTo("chart-it-2");
+    } finally {
+      admin.leases().inNamespace(RELEASE_NS).withName(lease).delete();
+    }
+  }
+
+  @Test
   void sharedDashboardsAreTheRepositorysFilesForTheGrafanaSidecar() throws IOException {
     var template =
         cluster.helm(
@@ -112,10 +222,10 @@ class ChartIT {
       assertThatThrownBy(() -> asOperator.secrets().inNamespace(WORKLOAD_NS).list())
           .isInstanceOf(KubernetesClientException.class)
           .hasMessageContaining("forbidden");
-      assertThat(allowed(asOperator, "get", "pods", "log"))
+      assertThat(allowed(asOperator, WORKLOAD_NS, "get", "pods/log", ""))
           .as("reads a crashed container's previous log")
           .isTrue();
-      assertThat(allowed(asOperator, "get", "secrets", "")).isFalse();
+      assertThat(allowed(asOperator, WORKLOAD_NS, "get", "secrets", "")).isFalse();
 
       VllmDeployment vllm =
           TestManifests.readExample(
@@ -145,17 +255,23 @@ class ChartIT {
     }
   }
 
-  /** The API server's own answer for the client's identity (SelfSubjectAccessReview). */
+  /**
+   * The API server's own answer for the client's identity (SelfSubjectAccessReview). {@code
+   * resource} may name a subresource (pods/log); leases are in coordination.k8s.io.
+   */
   private static boolean allowed(
-      KubernetesClient client, String verb, String resource, String subresource) {
+      KubernetesClient client, String namespace, String verb, String resource, String name) {
+    String[] parts = resource.split("/", 2);
     var review =
         new SelfSubjectAccessReviewBuilder()
             .withNewSpec()
             .withNewResourceAttributes()
-            .withNamespace(WORKLOAD_NS)
+            .withNamespace(namespace)
             .withVerb(verb)
-            .withResource(resource)
-            .withSubresource(subresource)
+            .withGroup("leases".equals(parts[0]) ? "coordination.k8s.io" : "")
+            .withResource(parts[0])
+            .withSubresource(parts.length > 1 ? parts[1] : "")
+            .withName(name)
             .endResourceAttributes()
             .endSpec()
             .build();
@@ -166,6 +282,12 @@ class ChartIT {
         .create(review)
         .getStatus()
         .getAllowed();
+  }
+
+  private static JsonNode only(List<JsonNode> docs, String kind) {
+    var matching = docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+    assertThat(matching).as(kind).hasSize(1);
+    return matching.get(0);
   }
 
   private static String chart() {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,10 +23,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class OperatorProcess implements AutoCloseable {
   private final Process process;
+  private final int httpPort;
   private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
-  private OperatorProcess(Process process) {
+  private OperatorProcess(Process process, int httpPort) {
     this.process = process;
+    this.httpPort = httpPort;
     Thread reader =
         new Thread(
             () -> {
@@ -47,24 +50,44 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   static OperatorProcess start(Path kubeconfig, String... args) {
+    return start(kubeconfig, Map.of(), args);
+  }
+
+  /** {@code env} is added to the process' environment (e.g. the client's impersonation). */
+  static OperatorProcess start(Path kubeconfig, Map<String, String> env, String... args) {
     Path jar = TestManifests.repoRoot().resolve("operator/target/vllm-operator.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run the tests with `mvn verify`");
     }
+    int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(
-        List.of("-jar", jar.toString(), "run", "--http-port", String.valueOf(freePort())));
+    command.addAll(List.of("-jar", jar.toString(), "run", "--http-port", String.valueOf(port)));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().remove("POD_NAMESPACE");
     builder.environment().remove("WATCH_NAMESPACES");
+    // Run as from a workstation even when the tests run in a pod: no automatic leader election.
+    builder.environment().remove("KUBERNETES_SERVICE_HOST");
+    builder.environment().remove("KUBERNETES_SERVICE_PORT");
+    builder.environment().putAll(env);
     try {
-      return new OperatorProcess(builder.start());
+      return new OperatorProcess(builder.start(), port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Port of /healthz, /readyz and /metrics on localhost. */
+  int httpPort() {
+    return httpPort;
+  }
+
+  /** SIGKILL: no shutdown hook runs, the Lease is not released. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   boolean isAlive() {
