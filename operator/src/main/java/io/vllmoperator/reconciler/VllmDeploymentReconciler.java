@@ -222,6 +222,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
             ? new VllmDeploymentStatus()
             : Serialization.jsonMapper().convertValue(vllm.getStatus(), VllmDeploymentStatus.class);
     status.setRollout(decision.rollout());
+    status.setPhase(decision.state().phase());
     PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
         vllm, withStatus(vllm, status), context);
     // Their transition is in the status now; a later retry would not see it as new.

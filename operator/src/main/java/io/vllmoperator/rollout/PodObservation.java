@@ -14,6 +14,7 @@ import java.util.Optional;
  * One pod, reduced to what decides whether its revision is healthy.
  *
  * @param scheduledAt when the scheduler placed it (its startup clock starts here), if it did
+ * @param readySince when it last turned Ready, if it is
  * @param restarts the most restarts of any of its containers
  * @param waitingReason the kubelet's reason a container is waiting (e.g. ErrImagePull), or ""
  * @param finding why it is not serving, if {@link PodDiagnosis} knows
@@ -24,6 +25,7 @@ public record PodObservation(
     boolean ready,
     Instant createdAt,
     Optional<Instant> scheduledAt,
+    Optional<Instant> readySince,
     int restarts,
     String waitingReason,
     Optional<PodDiagnosis.Finding> finding) {
@@ -46,8 +48,9 @@ public record PodObservation(
             : annotations.getOrDefault(VllmPodTemplate.REVISION_ANNOTATION, "");
     List<PodCondition> conditions =
         pod.getStatus().getConditions() == null ? List.of() : pod.getStatus().getConditions();
-    boolean ready =
-        condition(conditions, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+    Optional<PodCondition> readyCondition =
+        condition(conditions, "Ready").filter(c -> "True".equals(c.getStatus()));
+    boolean ready = readyCondition.isPresent();
     Optional<Instant> scheduledAt =
         condition(conditions, "PodScheduled")
             .filter(c -> "True".equals(c.getStatus()) && c.getLastTransitionTime() != null)
@@ -77,6 +80,10 @@ public record PodObservation(
         ready,
         created == null ? Instant.EPOCH : Instant.parse(created),
         scheduledAt,
+        readyCondition
+            .map(PodCondition::getLastTransitionTime)
+            .filter(t -> t != null)
+            .map(Instant::parse),
         restarts,
         waiting,
         PodDiagnosis.diagnose(pod, gpuResource, logs));

@@ -173,12 +173,12 @@ public final class RolloutStateMachine {
     boolean waitingForGpus = pods.stream().anyMatch(PodObservation::waitingForGpus);
     Optional<Failure> failure =
         complete ? Optional.empty() : FailurePolicy.firstFailure(pods, settings, now);
-    Duration running = Duration.between(startedAt, now);
+    Instant progressed = lastProgress(pods, startedAt);
     if (failure.isEmpty()
         && !complete
         && !provenGood
         && !waitingForGpus
-        && running.compareTo(settings.progressDeadline()) > 0) {
+        && Duration.between(progressed, now).compareTo(settings.progressDeadline()) > 0) {
       failure = Optional.of(deadlineExceeded(pods));
     }
 
@@ -213,7 +213,7 @@ public final class RolloutStateMachine {
           !provenGood,
           Optional.empty());
     }
-    Optional<Duration> recheck = recheck(pods, startedAt, provenGood);
+    Optional<Duration> recheck = recheck(pods, progressed, provenGood);
     String progress = d.updated() + "/" + replicas + " replicas updated, " + d.ready() + " ready";
     if (provenGood && d.revision().equals(target)) {
       if (waitingForGpus) {
@@ -352,19 +352,35 @@ public final class RolloutStateMachine {
             + settings.replicas()
             + " replicas of revision "
             + target
-            + " were Ready within spec.rollout.progressDeadline ("
+            + " were Ready, and none made progress, within spec.rollout.progressDeadline ("
             + settings.progressDeadline().toMinutes()
             + "m)"
             + cause.map(c -> "; " + c).orElse(""));
   }
 
+  /**
+   * As the Deployment controller counts it, a deadline without progress: the clock restarts when a
+   * pod of the target gets a node (GPUs freed after a wait) or turns Ready.
+   */
+  private static Instant lastProgress(List<PodObservation> pods, Instant startedAt) {
+    Instant last = startedAt;
+    for (PodObservation pod : pods) {
+      for (Optional<Instant> at : List.of(pod.scheduledAt(), pod.readySince())) {
+        if (at.isPresent() && at.get().isAfter(last)) {
+          last = at.get();
+        }
+      }
+    }
+    return last;
+  }
+
   /** The soonest clock to look at again: a pod's budget or the progress deadline. */
   private Optional<Duration> recheck(
-      List<PodObservation> pods, Instant startedAt, boolean provenGood) {
+      List<PodObservation> pods, Instant progressed, boolean provenGood) {
     List<Duration> clocks = new ArrayList<>();
     pods.forEach(p -> FailurePolicy.nextDeadline(p, settings, now).ifPresent(clocks::add));
     if (!provenGood) {
-      Duration left = settings.progressDeadline().minus(Duration.between(startedAt, now));
+      Duration left = settings.progressDeadline().minus(Duration.between(progressed, now));
       if (!left.isNegative()) {
         clocks.add(left);
       }

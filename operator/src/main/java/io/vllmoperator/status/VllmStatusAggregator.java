@@ -27,6 +27,7 @@ import java.util.Set;
 public final class VllmStatusAggregator {
   public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
   public static final String NO_ROLLBACK = "NoRollback";
+  public static final String SPEC_CHANGED = "SpecChanged";
 
   public static final String PROMETHEUS_OPERATOR_NOT_INSTALLED = "PrometheusOperatorNotInstalled";
   public static final String MONITORING_CREATED = "AllCreated";
@@ -120,7 +121,7 @@ public final class VllmStatusAggregator {
             before,
             now));
     conditions.add(degraded(decision, trouble, generation, before));
-    conditions.add(rolledBack(decision, generation, before));
+    conditions.add(rolledBack(decision, previous, generation, before));
     conditions.add(monitoringReady(vllm, crds, generation, before));
     status.setConditions(conditions);
     status.setRollout(decision.rollout());
@@ -182,8 +183,15 @@ public final class VllmStatusAggregator {
     return Conditions.of(Conditions.DEGRADED, false, "AsExpected", "", generation, before, now);
   }
 
-  /** True from the rollback's start until the spec names a new revision. */
-  private Condition rolledBack(RolloutDecision decision, Long generation, List<Condition> before) {
+  /**
+   * True from the rollback's start until the spec names another revision (or a retry); then False,
+   * reason SpecChanged, until the next rollback.
+   */
+  private Condition rolledBack(
+      RolloutDecision decision,
+      VllmDeploymentStatus previous,
+      Long generation,
+      List<Condition> before) {
     RolloutState state = decision.state();
     if ((state == RolloutState.ROLLING_BACK || state == RolloutState.ROLLED_BACK)
         && decision.failure().isPresent()) {
@@ -195,6 +203,24 @@ public final class VllmStatusAggregator {
           generation,
           before,
           now);
+    }
+    Optional<Condition> was = Conditions.find(before, Conditions.ROLLED_BACK);
+    boolean afterRollback =
+        was.map(c -> "True".equals(c.getStatus()) || SPEC_CHANGED.equals(c.getReason()))
+            .orElse(false);
+    if (afterRollback) {
+      String failed =
+          previous.getRollout() == null ? null : previous.getRollout().getFailedRevision();
+      String message =
+          "True".equals(was.get().getStatus()) && failed != null
+              ? "the spec now asks for revision "
+                  + decision.rollout().getTargetRevision()
+                  + "; failed revision "
+                  + failed
+                  + " is no longer rolled back"
+              : was.get().getMessage();
+      return Conditions.of(
+          Conditions.ROLLED_BACK, false, SPEC_CHANGED, message, generation, before, now);
     }
     return Conditions.of(Conditions.ROLLED_BACK, false, NO_ROLLBACK, "", generation, before, now);
   }

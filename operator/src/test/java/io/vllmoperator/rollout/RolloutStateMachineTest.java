@@ -375,6 +375,21 @@ class RolloutStateMachineTest {
   }
 
   @Test
+  void theDeadlineCountsFromTheEndOfTheWaitForGpus() {
+    var previous = status(NEW, NEW, OLD);
+    previous.setStartedAt(NOW.minus(Duration.ofHours(2)).toString());
+    // Scheduled a minute ago, once a node with free GPUs came: that is progress.
+    var d =
+        decide(
+            settings(),
+            previous,
+            observe(deployment(NEW, 3, 3, 4), List.of(loading("p-new", NEW, 60)), Set.of(OLD)));
+
+    assertThat(d.state()).isEqualTo(RolloutState.ROLLING_OUT);
+    assertThat(d.recheckAfter()).get().isEqualTo(Duration.ofMinutes(29).plusSeconds(1));
+  }
+
+  @Test
   void replaceOneAtATimeDropsTheSurgeUntilTheRolloutCompletes() {
     var policy = settings(NEW, s -> s.policy = InsufficientGpuPolicy.REPLACE_ONE_AT_A_TIME);
     var previous = status(NEW, NEW, OLD);
@@ -709,6 +724,7 @@ class RolloutStateMachineTest {
         ready,
         NOW.minus(Duration.ofHours(2)),
         scheduledSecondsAgo.map(s -> NOW.minusSeconds(s)),
+        ready ? scheduledSecondsAgo.map(s -> NOW.minusSeconds(s)) : Optional.empty(),
         restarts,
         waitingReason,
         finding.map(r -> new PodDiagnosis.Finding(r, r + ": pod " + name + " is in trouble")));
