@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -59,6 +60,8 @@ import org.junit.jupiter.api.TestInstance;
  * revision needs, so a surge pod can never fit. The operator runs in this JVM (for every namespace
  * but one) with {@code --image-pull-grace=10s}; the restart scenario's namespace is watched by the
  * packaged operator as a process, which the scenario kills with SIGKILL and starts again.
+ *
+ * <p>{@code -Drollout.scenarios=crash-loop,gpus-wait} runs only those (the others are skipped).
  *
  * <p>Each scenario prints one line, in this fixed format (seconds with one decimal, {@code -} when
  * it does not apply):
@@ -133,6 +136,11 @@ class RolloutIT {
     all.put("spec-change-in-rollback", this::specChangedDuringRollback);
     all.put("scale-up", this::scaleUpDuringLoad);
 
+    String only = System.getProperty("rollout.scenarios", "");
+    if (!only.isBlank()) {
+      Set<String> wanted = Set.of(only.split(","));
+      all.keySet().retainAll(wanted);
+    }
     Set<String> inProcess = new TreeSet<>();
     for (String name : all.keySet()) {
       String namespace = namespace(name);
@@ -144,7 +152,9 @@ class RolloutIT {
     }
     operator =
         InProcessOperator.start(client, OperatorConfig.defaults(), IMAGE_PULL_GRACE, inProcess);
-    restartable = startRestartable();
+    if (all.containsKey("operator-restart")) {
+      restartable = startRestartable();
+    }
     executor = Executors.newFixedThreadPool(all.size());
     all.forEach(
         (name, body) ->
@@ -240,6 +250,7 @@ class RolloutIT {
   }
 
   private void outcome(String name) throws Throwable {
+    Assumptions.assumeTrue(scenarios.containsKey(name), "not in -Drollout.scenarios");
     try {
       scenarios.get(name).get(SCENARIO_LIMIT.toSeconds(), SECONDS);
     } catch (ExecutionException e) {
@@ -487,11 +498,19 @@ class RolloutIT {
         .containsEntry(VllmPodTemplate.REVISION_ANNOTATION, rev2);
     r.assertMinReady(2);
 
+    r.extra.put("insufficient_gpus_detected_s", ReadyReplicaSampler.seconds(detection));
     Instant added = Instant.now();
+    r.sampler.onStatus(
+        st -> {
+          if (st.phase().map(Phase.ROLLING_BACK::equals).orElse(false)) {
+            r.extra.putIfAbsent(
+                "rolling_back_after_node_added_s",
+                ReadyReplicaSampler.seconds(Duration.between(added, st.at())));
+          }
+        });
     waitPool.addNode(client, 2, 1);
     r.awaitStable(rev2, 2, Duration.ofSeconds(90));
     r.assertControllerRevision(rev2, 2);
-    r.extra.put("insufficient_gpus_detected_s", ReadyReplicaSampler.seconds(detection));
     r.extra.put(
         "complete_after_node_added_s",
         ReadyReplicaSampler.seconds(Duration.between(added, Instant.now())));
@@ -753,7 +772,7 @@ class RolloutIT {
     final String name;
     final String namespace;
     final SoftAssertions soft = new SoftAssertions();
-    final Map<String, String> extra = new LinkedHashMap<>();
+    final Map<String, String> extra = Collections.synchronizedMap(new LinkedHashMap<>());
     ReadyReplicaSampler sampler;
     Instant changedAt;
     private String line;
@@ -771,7 +790,16 @@ class RolloutIT {
           if (line == null) {
             report(Optional.empty(), Optional.empty(), -1, "error");
           }
-          throw new AssertionError(name + ": " + e + "\n" + describe(), e);
+          String soft =
+              this.soft.errorsCollected().isEmpty()
+                  ? ""
+                  : "\nand before that, "
+                      + this.soft.errorsCollected().size()
+                      + " failed assertions:\n"
+                      + this.soft.errorsCollected().stream()
+                          .map(Throwable::getMessage)
+                          .collect(Collectors.joining("\n"));
+          throw new AssertionError(name + ": " + e + soft + "\n" + describe(), e);
         }
         try {
           soft.assertAll();
@@ -1162,7 +1190,9 @@ class RolloutIT {
                   : sampler.phasesSince(changedAt).stream()
                       .map(Phase::value)
                       .collect(Collectors.joining(">")));
-      extra.forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
+      synchronized (extra) {
+        extra.forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
+      }
       int failed = soft.errorsCollected().size();
       s.append(" outcome=")
           .append(outcome != null ? outcome : failed == 0 ? "pass" : "fail(" + failed + ")");
