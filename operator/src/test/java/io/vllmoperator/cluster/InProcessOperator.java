@@ -6,8 +6,12 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vllmoperator.config.OperatorConfig;
+import io.vllmoperator.monitoring.RolloutEventCounter;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
+import io.vllmoperator.rollout.RolloutSettings;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
 
 /**
  * The real operator, started in the test JVM against the test cluster, configured as {@code
@@ -19,7 +23,11 @@ final class InProcessOperator implements AutoCloseable {
   private final KubernetesClient operatorClient;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  private InProcessOperator(KubernetesClient client, OperatorConfig settings) {
+  private InProcessOperator(
+      KubernetesClient client,
+      OperatorConfig settings,
+      Duration imagePullGrace,
+      Set<String> namespaces) {
     operatorClient = OperatorConfig.client(client.getConfiguration());
     operator =
         new Operator(
@@ -29,7 +37,14 @@ final class InProcessOperator implements AutoCloseable {
                   MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
                       .build());
             });
-    operator.register(new VllmDeploymentReconciler(Clock.systemUTC()), settings::configure);
+    operator.register(
+        new VllmDeploymentReconciler(Clock.systemUTC(), new RolloutEventCounter(), imagePullGrace),
+        config -> {
+          settings.configure(config);
+          if (!namespaces.isEmpty()) {
+            config.settingNamespaces(namespaces);
+          }
+        });
   }
 
   static InProcessOperator start(KubernetesClient client) {
@@ -37,7 +52,19 @@ final class InProcessOperator implements AutoCloseable {
   }
 
   static InProcessOperator start(KubernetesClient client, OperatorConfig settings) {
-    InProcessOperator running = new InProcessOperator(client, settings);
+    return start(client, settings, RolloutSettings.DEFAULT_IMAGE_PULL_GRACE, Set.of());
+  }
+
+  /**
+   * As {@code vllm-operator run --image-pull-grace=<imagePullGrace>} with WATCH_NAMESPACES set to
+   * {@code namespaces} (empty: every namespace).
+   */
+  static InProcessOperator start(
+      KubernetesClient client,
+      OperatorConfig settings,
+      Duration imagePullGrace,
+      Set<String> namespaces) {
+    InProcessOperator running = new InProcessOperator(client, settings, imagePullGrace, namespaces);
     running.operator.start();
     return running;
   }
