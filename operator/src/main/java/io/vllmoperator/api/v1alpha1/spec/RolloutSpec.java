@@ -73,7 +73,7 @@ public class RolloutSpec {
   @Pattern(Syntax.BOUNDED_DURATION)
   @Size(min = 2, max = 20)
   @JsonPropertyDescription(
-      "Time a rollout may take without progress before it counts as failed, 2m to 48h and longer than startupTimeout, e.g. 45m.")
+      "Time a rollout may go without progress (a new pod scheduled or Ready) before it counts as failed and is rolled back, 2m to 48h and longer than startupTimeout, e.g. 45m.")
   private String progressDeadline;
 
   @Default("true")
