@@ -208,7 +208,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   /**
    * A newly failed revision is written to the status before the rollback is applied: were the
    * operator to stop in between, the restarted one must not see the failed pods gone and roll the
-   * failed revision out again.
+   * failed revision out again. Its Events go first: the restarted operator finds the failure in the
+   * status and records nothing, and an Event recorded twice (a stop before the status write) is one
+   * Event with count 2, as its name derives from its content.
    */
   private boolean rememberFailureFirst(
       VllmDeployment vllm, RolloutDecision decision, Context<VllmDeployment> context, Instant now) {
@@ -223,10 +225,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
             : Serialization.jsonMapper().convertValue(vllm.getStatus(), VllmDeploymentStatus.class);
     status.setRollout(decision.rollout());
     status.setPhase(decision.state().phase());
+    recordRolloutEvents(vllm, decision, context, now);
     PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
         vllm, withStatus(vllm, status), context);
-    // Their transition is in the status now; a later retry would not see it as new.
-    recordRolloutEvents(vllm, decision, context, now);
     return true;
   }
 
