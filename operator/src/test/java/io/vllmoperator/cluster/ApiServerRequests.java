@@ -31,33 +31,64 @@ final class ApiServerRequests {
         false);
   }
 
+  /** As {@link #count}, per "VERB resource[/subresource]": says who wrote when a count is off. */
+  static Map<String, Double> countByVerbAndResource(
+      TestCluster cluster, Predicate<Map<String, String>> labels) {
+    Map<String, Double> counts = new java.util.TreeMap<>();
+    visit(
+        cluster,
+        REQUESTS,
+        labels,
+        true,
+        (values, sample) ->
+            counts.merge(
+                values.get("verb")
+                    + " "
+                    + values.get("resource")
+                    + (values.getOrDefault("subresource", "").isEmpty()
+                        ? ""
+                        : "/" + values.get("subresource")),
+                sample,
+                Double::sum));
+    return counts;
+  }
+
   private static double sum(
       TestCluster cluster, String metric, Predicate<Map<String, String>> labels, boolean required) {
+    double[] total = {0};
+    visit(cluster, metric, labels, required, (values, sample) -> total[0] += sample);
+    return total[0];
+  }
+
+  private static void visit(
+      TestCluster cluster,
+      String metric,
+      Predicate<Map<String, String>> labels,
+      boolean required,
+      java.util.function.BiConsumer<Map<String, String>, Double> sample) {
     var metrics = cluster.kubectl("", "get", "--raw", "/metrics");
     if (metrics.exitCode() != 0) {
       throw new IllegalStateException("cannot read apiserver metrics: " + metrics.output());
     }
-    double total = 0;
     boolean seen = false;
     for (String line : metrics.output().split("\n")) {
-      Matcher sample = SAMPLE.matcher(line);
-      if (!sample.matches() || !metric.equals(sample.group(1))) {
+      Matcher matched = SAMPLE.matcher(line);
+      if (!matched.matches() || !metric.equals(matched.group(1))) {
         continue;
       }
       seen = true;
       Map<String, String> values = new HashMap<>();
-      Matcher label = LABEL.matcher(sample.group(2));
+      Matcher label = LABEL.matcher(matched.group(2));
       while (label.find()) {
         values.put(label.group(1), label.group(2));
       }
       if (labels.test(values)) {
-        total += Double.parseDouble(sample.group(3));
+        sample.accept(values, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
       }
     }
     if (!seen && required) {
       throw new IllegalStateException("no " + metric + " samples in /metrics");
     }
-    return total;
   }
 
   /** Container log reads (pods/log; the API server counts them under the verb CONNECT). */

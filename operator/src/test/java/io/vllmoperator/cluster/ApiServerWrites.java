@@ -8,6 +8,13 @@ final class ApiServerWrites {
 
   private ApiServerWrites() {}
 
+  /** Write requests to the given resources, per "VERB resource[/subresource]". */
+  static java.util.Map<String, Double> byVerbAndResource(
+      TestCluster cluster, Set<String> resources) {
+    return ApiServerRequests.countByVerbAndResource(
+        cluster, l -> WRITE_VERBS.contains(l.get("verb")) && resources.contains(l.get("resource")));
+  }
+
   /** Sum of write requests to the given resources (e.g. deployments, services). */
   static double count(TestCluster cluster, Set<String> resources) {
     return ApiServerRequests.count(
