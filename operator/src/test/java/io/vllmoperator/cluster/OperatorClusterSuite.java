@@ -198,7 +198,16 @@ abstract class OperatorClusterSuite {
   void aReconcileWithNothingToChangeWritesNothing() throws InterruptedException {
     apply("quiet", 1, 1);
     awaitPhase("quiet", Phase.READY);
-    Thread.sleep(3000); // let the last status patch and its echo settle
+    // Let the last status patch and its echo settle, and whatever a test class before this one
+    // left behind (a chart uninstalled, its pods garbage-collected) finish writing.
+    await("no writes to what the operator writes for 3 s")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              double start = ApiServerWrites.count(cluster, OPERATOR_WRITTEN);
+              Thread.sleep(3000);
+              return ApiServerWrites.count(cluster, OPERATOR_WRITTEN) == start;
+            });
 
     double reconcilesBefore = operator.successfulReconciles();
     double writesBefore = ApiServerWrites.count(cluster, OPERATOR_WRITTEN);
