@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The pod templates of the revisions that once had every replica Ready, kept in the cluster as
@@ -89,10 +90,12 @@ public final class RevisionHistory {
                     .reversed())
             .map(Map.Entry::getKey)
             .collect(Collectors.toCollection(ArrayList::new));
+    // Usually the same revision twice: Set.of would refuse the duplicate.
     Set<String> pinned =
-        Set.of(
-            Optional.ofNullable(decision.rollout().getLastGoodRevision()).orElse(""),
-            decision.servedRevision());
+        Stream.of(
+                Optional.ofNullable(decision.rollout().getLastGoodRevision()).orElse(""),
+                decision.servedRevision())
+            .collect(Collectors.toSet());
     List<ControllerRevision> kept = new ArrayList<>();
     for (int i = 0; i < newestFirst.size(); i++) {
       String revision = newestFirst.get(i);
