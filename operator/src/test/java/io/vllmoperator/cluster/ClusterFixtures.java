@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Cluster state the tests need: the committed CRD installed, namespaces present. */
 public final class ClusterFixtures {
@@ -49,8 +50,22 @@ public final class ClusterFixtures {
           .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
           .create();
     }
-    await("default ServiceAccount in " + name)
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
+    try {
+      await("default ServiceAccount in " + name)
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "namespace "
+              + name
+              + " has no default ServiceAccount after 60s; kube-controller-manager's"
+              + " serviceaccount controller creates it, so it is dead or its namespace watch is"
+              + " stuck."
+              + LocalCluster.started()
+                  .map(cluster -> " Control plane:\n" + cluster.componentReport())
+                  .orElse(""),
+          e);
+    }
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,13 +32,72 @@ public final class LocalCluster implements TestCluster {
     this.stateDir = stateDir;
   }
 
+  /**
+   * The cluster, started on first use. Later calls check that every component still runs: a test
+   * class after one that broke the control plane fails here, naming the component, instead of
+   * timing out on a symptom.
+   */
   public static synchronized LocalCluster get() {
     if (instance == null) {
       instance = start();
       LocalCluster started = instance;
       Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "local-cluster-down"));
+    } else {
+      instance.requireAllComponentsRunning();
     }
     return instance;
+  }
+
+  /** The cluster if this JVM started it, for diagnosis in failure messages. */
+  static synchronized Optional<LocalCluster> started() {
+    return Optional.ofNullable(instance);
+  }
+
+  private void requireAllComponentsRunning() {
+    Result status = status();
+    if (status.exitCode() != 0) {
+      throw new IllegalStateException(
+          "the local control plane is not fully running:\n" + describe(status));
+    }
+  }
+
+  /**
+   * Which components run (scripts/local-cluster status) and the last log lines of any that do not.
+   */
+  String componentReport() {
+    return describe(status());
+  }
+
+  private Result status() {
+    return runWithEnv(
+        List.of(
+            "bash", TestManifests.repoRoot().resolve("scripts/local-cluster").toString(), "status"),
+        "VLLM_CLUSTER_DIR",
+        stateDir.toString(),
+        Duration.ofMinutes(1));
+  }
+
+  private String describe(Result status) {
+    StringBuilder report = new StringBuilder(status.output().strip());
+    report.append("\nlogs: ").append(stateDir.resolve("logs"));
+    for (String line : status.output().split("\n")) {
+      if (line.contains(" STOPPED ")) {
+        String component = line.strip().split("\\s+")[0];
+        report.append("\n----- last lines of ").append(component).append(".log -----\n");
+        report.append(logTail(component, 20));
+      }
+    }
+    return report.toString();
+  }
+
+  private String logTail(String component, int lines) {
+    Path log = stateDir.resolve("logs").resolve(component + ".log");
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
   }
 
   @Override
@@ -150,7 +210,10 @@ public final class LocalCluster implements TestCluster {
     script("stop-apiserver");
   }
 
-  /** Starts kube-apiserver again and waits for /readyz. */
+  /**
+   * Starts kube-apiserver again, waits for /readyz, and restarts the controllers and kwok, whose
+   * watches would otherwise stay backed off for up to a minute (see scripts/local-cluster).
+   */
   public void startApiServer() {
     script("start-apiserver");
   }
