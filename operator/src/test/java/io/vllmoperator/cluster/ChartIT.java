@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.status.Phase;
+import io.vllmoperator.status.Conditions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,6 +143,57 @@ class ChartIT {
                   .filter(e -> "vllm-operator".equals(e.getSource().getComponent())))
           .as("events recorded with the chart's permissions")
           .isNotEmpty();
+    }
+  }
+
+  @Test
+  void anUnbindableCacheClaimIsExplainedUnderTheChartsRbac() {
+    try (KubernetesClient asOperator = cluster.newClientAs(RELEASE_NS, RELEASE);
+        InProcessOperator operator = InProcessOperator.start(asOperator)) {
+      assertThat(allowed(asOperator, "list", "events", ""))
+          .as("reads the Events of a Pending cache claim")
+          .isTrue();
+      VllmDeployment vllm =
+          TestManifests.vllm(
+              "unbindable",
+              "model: {name: Qwen/Qwen2.5-1.5B-Instruct, cache: {size: 10Gi, storageClassName:"
+                  + " no-such-class}}");
+      vllm.getMetadata().setNamespace(WORKLOAD_NS);
+      vllm.getMetadata().setGeneration(null);
+      vllm.setStatus(null);
+      admin.resource(vllm).create();
+      try {
+        await("Degraded=ModelCacheUnbound naming the missing StorageClass")
+            .atMost(Duration.ofSeconds(90))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    Conditions.find(
+                            admin
+                                .resources(VllmDeployment.class)
+                                .inNamespace(WORKLOAD_NS)
+                                .withName("unbindable")
+                                .get()
+                                .getStatus()
+                                .getConditions(),
+                            Conditions.DEGRADED)
+                        .filter(c -> "ModelCacheUnbound".equals(c.getReason()))
+                        .filter(
+                            c ->
+                                c.getMessage()
+                                    .contains(
+                                        "PersistentVolumeClaim unbindable-cache is not bound:"
+                                            + " StorageClass \"no-such-class\" does not exist"))
+                        .isPresent());
+      } finally {
+        admin.resource(vllm).delete();
+        // The cache claim outlives its VllmDeployment by design.
+        admin
+            .persistentVolumeClaims()
+            .inNamespace(WORKLOAD_NS)
+            .withName("unbindable-cache")
+            .delete();
+      }
     }
   }
 
