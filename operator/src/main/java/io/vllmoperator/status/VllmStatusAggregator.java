@@ -102,10 +102,12 @@ public final class VllmStatusAggregator {
     Observed observed = Observed.of(vllm, deployment);
     // A pod that serves now is not in trouble, whatever its past restarts say.
     List<Pod> notReady = pods.stream().filter(p -> !ready(p)).toList();
+    Optional<PodDiagnosis.Finding> foreign = deployment.flatMap(ForeignTemplateFields::of);
     Optional<PodDiagnosis.Finding> trouble =
         PodDiagnosis.mostSevere(
             cacheClaim,
-            PodDiagnosis.of(notReady, vllm.getSpec().getGpu().getResource(), previousLogs));
+            PodDiagnosis.of(notReady, vllm.getSpec().getGpu().getResource(), previousLogs),
+            foreign);
     Long generation = vllm.getMetadata().getGeneration();
     List<Condition> before = previous.getConditions();
 
@@ -127,7 +129,7 @@ public final class VllmStatusAggregator {
             Conditions.PROGRESSING,
             state.progressing(),
             state.reason(),
-            decision.message(),
+            ForeignTemplateFields.qualify(decision.message(), foreign),
             generation,
             before,
             now));
