@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.status.Phase;
+import io.vllmoperator.config.OperatorConfig;
+import io.vllmoperator.desired.Durations;
 import io.vllmoperator.status.Conditions;
 import java.io.IOException;
 import java.time.Duration;
@@ -80,6 +82,39 @@ class ChartIT {
         .filteredOn(r -> r.path("resources").toString().contains("pods/log"))
         .singleElement()
         .satisfies(r -> assertThat(r.path("verbs").toString()).isEqualTo("[\"get\"]"));
+  }
+
+  @Test
+  void theResyncIntervalIsAValuePassedAsTheOperatorsFlag() throws IOException {
+    assertThat(operatorArgs()).containsSubsequence("--resync-interval", "5m");
+    assertThat(Duration.ofSeconds(Durations.seconds("5m")))
+        .as("the chart's default is the operator's")
+        .isEqualTo(OperatorConfig.DEFAULT_RESYNC);
+    assertThat(operatorArgs("--set", "resyncInterval=1h30m"))
+        .containsSubsequence("--resync-interval", "1h30m");
+
+    var malformed =
+        cluster.helm("template", RELEASE, chart(), "--set-string", "resyncInterval=5min");
+    assertThat(malformed.exitCode()).isNotZero();
+    assertThat(malformed.output()).contains("resyncInterval").contains("does not match pattern");
+    var zero = cluster.helm("template", RELEASE, chart(), "--set-string", "resyncInterval=0s");
+    assertThat(zero.exitCode()).isNotZero();
+    assertThat(zero.output()).contains("resyncInterval must be longer than zero");
+  }
+
+  private static List<String> operatorArgs(String... set) throws IOException {
+    List<String> command = new ArrayList<>(List.of("template", RELEASE, chart()));
+    command.addAll(List.of(set));
+    var template = cluster.helm(command.toArray(String[]::new));
+    assertThat(template.exitCode()).as(template.output()).isZero();
+    JsonNode deployment =
+        documents(template.output()).stream()
+            .filter(d -> "Deployment".equals(d.path("kind").asText()))
+            .findFirst()
+            .orElseThrow();
+    List<String> args = new ArrayList<>();
+    deployment.at("/spec/template/spec/containers/0/args").forEach(a -> args.add(a.asText()));
+    return args;
   }
 
   @Test
