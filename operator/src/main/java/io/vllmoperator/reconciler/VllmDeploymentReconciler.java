@@ -1,6 +1,7 @@
 package io.vllmoperator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -46,8 +47,12 @@ import io.vllmoperator.rollout.RolloutObservation;
 import io.vllmoperator.rollout.RolloutPlan;
 import io.vllmoperator.rollout.RolloutSettings;
 import io.vllmoperator.rollout.RolloutStateMachine;
+import io.vllmoperator.status.CacheClaimDiagnosis;
+import io.vllmoperator.status.ClaimEventReader;
+import io.vllmoperator.status.ClaimEvents;
 import io.vllmoperator.status.EventRecorder;
 import io.vllmoperator.status.FailureStatus;
+import io.vllmoperator.status.PodDiagnosis;
 import io.vllmoperator.status.PodLogReader;
 import io.vllmoperator.status.PreviousLogCache;
 import io.vllmoperator.status.PreviousLogs;
@@ -125,6 +130,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
 
   private final Clock clock;
   private final PreviousLogCache previousLogs;
+  private final ClaimEvents claimEvents;
   private final FailureReporter failures = new FailureReporter();
   private final RolloutEventCounter rolloutEvents;
   private final Duration imagePullGrace;
@@ -142,6 +148,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
       Clock clock, RolloutEventCounter rolloutEvents, Duration imagePullGrace) {
     this.clock = clock;
     this.previousLogs = new PreviousLogCache(clock);
+    this.claimEvents = new ClaimEvents(clock);
     this.rolloutEvents = rolloutEvents;
     this.imagePullGrace = imagePullGrace;
   }
@@ -175,8 +182,16 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     failures.succeeded(vllm);
     PrometheusOperatorCrds crds = prometheusOperatorCrds(context);
+    // The cache claim's Events are read only while it is Pending, the client only when due.
+    Optional<PersistentVolumeClaim> claim =
+        context.getSecondaryResource(PersistentVolumeClaim.class);
+    Optional<PodDiagnosis.Finding> unbound =
+        claim.flatMap(
+            c ->
+                claimEvents.explain(c, p -> new ClaimEventReader(context.getClient()).eventsOf(p)));
     VllmDeploymentStatus status =
-        new VllmStatusAggregator(now, logs).aggregate(vllm, decision, deployment, pods, crds);
+        new VllmStatusAggregator(now, logs, unbound)
+            .aggregate(vllm, decision, deployment, pods, crds);
     if (!sameStatus(vllm.getStatus(), status)) {
       String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
       Long applied = vllm.getStatus() == null ? null : vllm.getStatus().getObservedGeneration();
@@ -198,6 +213,10 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
       recordRolloutEvents(vllm, decision, context, now);
     }
     Optional<Duration> recheck = decision.recheckAfter();
+    if (claim.filter(CacheClaimDiagnosis::pending).isPresent()) {
+      Duration refresh = ClaimEvents.REFRESH;
+      recheck = Optional.of(recheck.filter(r -> r.compareTo(refresh) < 0).orElse(refresh));
+    }
     if (waitsForCrd(vllm, crds)) {
       recheck = Optional.of(recheck.filter(r -> r.compareTo(CRD_RECHECK) < 0).orElse(CRD_RECHECK));
     }

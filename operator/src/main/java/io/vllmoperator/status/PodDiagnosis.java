@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Why pods of a VllmDeployment are not serving, in words an on-call engineer can act on:
@@ -20,6 +21,9 @@ public final class PodDiagnosis {
   public record Finding(String reason, String message) {}
 
   private static final int MAX_MESSAGE = 300;
+
+  /** The scheduler's words for a pod whose claim has no volume yet (immediate binding mode). */
+  static final String UNBOUND_CLAIMS = "unbound immediate PersistentVolumeClaims";
 
   private PodDiagnosis() {}
 
@@ -64,6 +68,18 @@ public final class PodDiagnosis {
           && "False".equals(condition.getStatus())
           && "Unschedulable".equals(condition.getReason())) {
         String message = String.valueOf(condition.getMessage());
+        if (message.contains(UNBOUND_CLAIMS)) {
+          return Optional.of(
+              new Finding(
+                  CacheClaimDiagnosis.REASON,
+                  bounded(
+                      "pod "
+                          + pod.getMetadata().getName()
+                          + " cannot be scheduled: its model cache PersistentVolumeClaim"
+                          + claimNames(pod)
+                          + " is not bound (kubectl describe pvc): "
+                          + message)));
+        }
         String reason =
             message.contains("Insufficient " + gpuResource) ? "InsufficientGpu" : "Unschedulable";
         return Optional.of(
@@ -72,6 +88,31 @@ public final class PodDiagnosis {
       }
     }
     return Optional.empty();
+  }
+
+  private static String claimNames(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getVolumes() == null) {
+      return "";
+    }
+    String names =
+        pod.getSpec().getVolumes().stream()
+            .filter(v -> v.getPersistentVolumeClaim() != null)
+            .map(v -> v.getPersistentVolumeClaim().getClaimName())
+            .collect(Collectors.joining(", "));
+    return names.isEmpty() ? "" : " " + names;
+  }
+
+  /** The finding that most likely explains the others; on a tie the earlier one. */
+  @SafeVarargs
+  public static Optional<Finding> mostSevere(Optional<Finding>... findings) {
+    Optional<Finding> worst = Optional.empty();
+    for (Optional<Finding> f : findings) {
+      if (f.isPresent()
+          && (worst.isEmpty() || severity(f.get().reason()) < severity(worst.get().reason()))) {
+        worst = f;
+      }
+    }
+    return worst;
   }
 
   private static Optional<Finding> container(Pod pod, ContainerStatus status, PreviousLogs logs) {
@@ -146,7 +187,8 @@ public final class PodDiagnosis {
           "TensorParallelMismatch",
           "SharedMemoryTooSmall",
           "DistributedInitFailed",
-          "OOMKilled" ->
+          "OOMKilled",
+          CacheClaimDiagnosis.REASON ->
           1;
       case "InsufficientGpu", "Unschedulable" -> 2;
       default -> 3;

@@ -35,6 +35,7 @@ public final class VllmStatusAggregator {
 
   private final Instant now;
   private final PreviousLogs previousLogs;
+  private final Optional<PodDiagnosis.Finding> cacheClaim;
 
   /** Without logs: crashes are classified by their termination message (the offline render). */
   public VllmStatusAggregator(Instant now) {
@@ -46,8 +47,17 @@ public final class VllmStatusAggregator {
    *     termination message's last lines
    */
   public VllmStatusAggregator(Instant now, PreviousLogs previousLogs) {
+    this(now, previousLogs, Optional.empty());
+  }
+
+  /**
+   * @param cacheClaim why the model cache claim is unbound ({@link CacheClaimDiagnosis})
+   */
+  public VllmStatusAggregator(
+      Instant now, PreviousLogs previousLogs, Optional<PodDiagnosis.Finding> cacheClaim) {
     this.now = now;
     this.previousLogs = previousLogs;
+    this.cacheClaim = cacheClaim;
   }
 
   /**
@@ -93,8 +103,12 @@ public final class VllmStatusAggregator {
     Observed observed = Observed.of(vllm, deployment);
     // A pod that serves now is not in trouble, whatever its past restarts say.
     List<Pod> notReady = pods.stream().filter(p -> !ready(p)).toList();
+    Optional<PodDiagnosis.Finding> foreign = deployment.flatMap(ForeignTemplateFields::of);
     Optional<PodDiagnosis.Finding> trouble =
-        PodDiagnosis.of(notReady, vllm.getSpec().getGpu().getResource(), previousLogs);
+        PodDiagnosis.mostSevere(
+            cacheClaim,
+            PodDiagnosis.of(notReady, vllm.getSpec().getGpu().getResource(), previousLogs),
+            foreign);
     Long generation = vllm.getMetadata().getGeneration();
     List<Condition> before = previous.getConditions();
 
@@ -116,7 +130,7 @@ public final class VllmStatusAggregator {
             Conditions.PROGRESSING,
             state.progressing(),
             state.reason(),
-            decision.message(),
+            ForeignTemplateFields.qualify(decision.message(), foreign),
             generation,
             before,
             now));

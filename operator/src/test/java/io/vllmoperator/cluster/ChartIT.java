@@ -15,6 +15,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.status.Phase;
+import io.vllmoperator.config.OperatorConfig;
+import io.vllmoperator.desired.Durations;
+import io.vllmoperator.status.Conditions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -192,6 +195,38 @@ class ChartIT {
   }
 
   @Test
+  void theResyncIntervalIsAValuePassedAsTheOperatorsFlag() throws IOException {
+    assertThat(operatorArgs()).contains("--resync-interval=5m");
+    assertThat(Duration.ofSeconds(Durations.seconds("5m")))
+        .as("the chart's default is the operator's")
+        .isEqualTo(OperatorConfig.DEFAULT_RESYNC);
+    assertThat(operatorArgs("--set", "resyncInterval=1h30m")).contains("--resync-interval=1h30m");
+
+    var malformed =
+        cluster.helm("template", RELEASE, chart(), "--set-string", "resyncInterval=5min");
+    assertThat(malformed.exitCode()).isNotZero();
+    assertThat(malformed.output()).contains("resyncInterval").contains("does not match pattern");
+    var zero = cluster.helm("template", RELEASE, chart(), "--set-string", "resyncInterval=0s");
+    assertThat(zero.exitCode()).isNotZero();
+    assertThat(zero.output()).contains("resyncInterval must be longer than zero");
+  }
+
+  private static List<String> operatorArgs(String... set) throws IOException {
+    List<String> command = new ArrayList<>(List.of("template", RELEASE, chart()));
+    command.addAll(List.of(set));
+    var template = cluster.helm(command.toArray(String[]::new));
+    assertThat(template.exitCode()).as(template.output()).isZero();
+    JsonNode deployment =
+        documents(template.output()).stream()
+            .filter(d -> "Deployment".equals(d.path("kind").asText()))
+            .findFirst()
+            .orElseThrow();
+    List<String> args = new ArrayList<>();
+    deployment.at("/spec/template/spec/containers/0/args").forEach(a -> args.add(a.asText()));
+    return args;
+  }
+
+  @Test
   void sharedDashboardsAreTheRepositorysFilesForTheGrafanaSidecar() throws IOException {
     var template =
         cluster.helm(
@@ -252,6 +287,57 @@ class ChartIT {
                   .filter(e -> "vllm-operator".equals(e.getSource().getComponent())))
           .as("events recorded with the chart's permissions")
           .isNotEmpty();
+    }
+  }
+
+  @Test
+  void anUnbindableCacheClaimIsExplainedUnderTheChartsRbac() {
+    try (KubernetesClient asOperator = cluster.newClientAs(RELEASE_NS, RELEASE);
+        InProcessOperator operator = InProcessOperator.start(asOperator)) {
+      assertThat(allowed(asOperator, WORKLOAD_NS, "list", "events", ""))
+          .as("reads the Events of a Pending cache claim")
+          .isTrue();
+      VllmDeployment vllm =
+          TestManifests.vllm(
+              "unbindable",
+              "model: {name: Qwen/Qwen2.5-1.5B-Instruct, cache: {size: 10Gi, storageClassName:"
+                  + " no-such-class}}");
+      vllm.getMetadata().setNamespace(WORKLOAD_NS);
+      vllm.getMetadata().setGeneration(null);
+      vllm.setStatus(null);
+      admin.resource(vllm).create();
+      try {
+        await("Degraded=ModelCacheUnbound naming the missing StorageClass")
+            .atMost(Duration.ofSeconds(90))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    Conditions.find(
+                            admin
+                                .resources(VllmDeployment.class)
+                                .inNamespace(WORKLOAD_NS)
+                                .withName("unbindable")
+                                .get()
+                                .getStatus()
+                                .getConditions(),
+                            Conditions.DEGRADED)
+                        .filter(c -> "ModelCacheUnbound".equals(c.getReason()))
+                        .filter(
+                            c ->
+                                c.getMessage()
+                                    .contains(
+                                        "PersistentVolumeClaim unbindable-cache is not bound:"
+                                            + " StorageClass \"no-such-class\" does not exist"))
+                        .isPresent());
+      } finally {
+        admin.resource(vllm).delete();
+        // The cache claim outlives its VllmDeployment by design.
+        admin
+            .persistentVolumeClaims()
+            .inNamespace(WORKLOAD_NS)
+            .withName("unbindable-cache")
+            .delete();
+      }
     }
   }
 

@@ -156,6 +156,44 @@ class PodDiagnosisTest {
     assertThat(f.get().message()).contains("secret \"hf-token\" not found");
   }
 
+  @Test
+  void aPodWaitingForItsCacheClaimNamesTheClaim() {
+    Pod pending =
+        new PodBuilder(
+                unschedulable(
+                    "w",
+                    "0/6 nodes are available: pod has unbound immediate PersistentVolumeClaims."))
+            .withNewSpec()
+            .addNewVolume()
+            .withName("models")
+            .withNewPersistentVolumeClaim()
+            .withClaimName("llama-cache")
+            .endPersistentVolumeClaim()
+            .endVolume()
+            .endSpec()
+            .build();
+
+    var f = finding(pending);
+    assertThat(f.reason()).isEqualTo("ModelCacheUnbound");
+    assertThat(f.message())
+        .contains("model cache PersistentVolumeClaim llama-cache is not bound")
+        .contains("unbound immediate PersistentVolumeClaims");
+  }
+
+  @Test
+  void theMostSevereFindingWinsAndATieKeepsTheFirst() {
+    var claim = Optional.of(new PodDiagnosis.Finding("ModelCacheUnbound", "claim"));
+    var pod = Optional.of(new PodDiagnosis.Finding("ModelCacheUnbound", "pod"));
+    var gpu = Optional.of(new PodDiagnosis.Finding("InsufficientGpu", "gpu"));
+    var foreign = Optional.of(new PodDiagnosis.Finding("TemplateModifiedExternally", "foreign"));
+
+    assertThat(PodDiagnosis.mostSevere(claim, pod, foreign)).isEqualTo(claim);
+    assertThat(PodDiagnosis.mostSevere(Optional.empty(), gpu, foreign)).isEqualTo(gpu);
+    assertThat(PodDiagnosis.mostSevere(Optional.empty(), Optional.empty(), foreign))
+        .isEqualTo(foreign);
+    assertThat(PodDiagnosis.mostSevere(Optional.empty(), Optional.empty())).isEmpty();
+  }
+
   private static String fixture(String name) throws Exception {
     try (var in = PodDiagnosisTest.class.getResourceAsStream("/failure-logs/" + name)) {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
