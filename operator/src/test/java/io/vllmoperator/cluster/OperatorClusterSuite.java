@@ -198,6 +198,24 @@ abstract class OperatorClusterSuite {
   void aReconcileWithNothingToChangeWritesNothing() throws InterruptedException {
     apply("quiet", 1, 1);
     awaitPhase("quiet", Phase.READY);
+    // The count is cluster-wide: another test's CR may write a legitimate status change (a cache
+    // claim Pending for 2 minutes) during one attempt. A reconcile that writes every time fails
+    // all three; the writes of every attempt are in the message.
+    List<Map<String, Double>> attempts = new java.util.ArrayList<>();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      Map<String, Double> writes = writesOfOneNoChangeReconcile(attempt);
+      attempts.add(writes);
+      if (writes.equals(Map.of("PATCH services", 1.0))) {
+        return;
+      }
+    }
+    org.assertj.core.api.Assertions.fail(
+        "each no-change reconcile wrote more than the test's own Service edit: " + attempts);
+  }
+
+  /** Writes counted by the API server around one Service edit and the reconcile it triggers. */
+  private Map<String, Double> writesOfOneNoChangeReconcile(int attempt)
+      throws InterruptedException {
     // Let the last status patch and its echo settle, and whatever a test class before this one
     // left behind (a chart uninstalled, its pods garbage-collected) finish writing.
     await("no writes to what the operator writes for 3 s")
@@ -208,9 +226,7 @@ abstract class OperatorClusterSuite {
               Thread.sleep(3000);
               return ApiServerWrites.count(cluster, OPERATOR_WRITTEN) == start;
             });
-
     double reconcilesBefore = operator.successfulReconciles();
-    double writesBefore = ApiServerWrites.count(cluster, OPERATOR_WRITTEN);
     var before = ApiServerWrites.byVerbAndResource(cluster, OPERATOR_WRITTEN);
     // One write of our own to an object the operator watches: it triggers a reconcile.
     client
@@ -219,21 +235,17 @@ abstract class OperatorClusterSuite {
         .withName("quiet")
         .edit(
             s -> {
-              s.getMetadata().getAnnotations().put("touched-by", "test");
+              s.getMetadata().getAnnotations().put("touched-by", "test-" + attempt);
               return s;
             });
     await("a reconcile after the Service changed")
         .atMost(Duration.ofSeconds(30))
         .until(() -> operator.successfulReconciles() > reconcilesBefore);
     Thread.sleep(3000);
-    double writesAfter = ApiServerWrites.count(cluster, OPERATOR_WRITTEN);
     var after = ApiServerWrites.byVerbAndResource(cluster, OPERATOR_WRITTEN);
     after.replaceAll((k, v) -> v - before.getOrDefault(k, 0.0));
     after.values().removeIf(v -> v == 0);
-
-    assertThat(writesAfter - writesBefore)
-        .as("writes counted by the API server; 1 is the test's own Service edit; new: " + after)
-        .isEqualTo(1.0);
+    return after;
   }
 
   @Test
