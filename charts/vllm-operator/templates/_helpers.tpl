@@ -75,3 +75,29 @@ Name of the leader election Lease: one per release, so two releases in one names
 {{- define "vllm-operator.leaseName" -}}
 {{- printf "%s-leader" (include "vllm-operator.fullname" .) }}
 {{- end }}
+
+{{/*
+Namespace of the log shipping ConfigMaps and the optional Alloy DaemonSet: where the collector
+runs, since a pod can only mount a ConfigMap of its own namespace.
+*/}}
+{{- define "vllm-operator.logShippingNamespace" -}}
+{{- default .Release.Namespace .Values.logShipping.namespace }}
+{{- end }}
+
+{{/*
+Labels of the Alloy DaemonSet and its pods. Its own name and component, so that the operator's
+Deployment, PodDisruptionBudget and Service (selector: vllm-operator.selectorLabels) never
+select the log collector's pods.
+*/}}
+{{- define "vllm-operator.alloySelectorLabels" -}}
+app.kubernetes.io/name: alloy
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: log-shipper
+{{- end }}
+
+{{- define "vllm-operator.alloyLabels" -}}
+helm.sh/chart: {{ include "vllm-operator.chart" . }}
+{{ include "vllm-operator.alloySelectorLabels" . }}
+app.kubernetes.io/part-of: vllm-operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}

@@ -11,7 +11,6 @@ import io.vllmoperator.config.OperatorConfig;
 import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.desired.Durations;
 import io.vllmoperator.leader.Leadership;
-import io.vllmoperator.monitoring.LogConfigAggregator;
 import io.vllmoperator.monitoring.OperatorMetrics;
 import io.vllmoperator.monitoring.RolloutEventCounter;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
@@ -24,8 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,22 +30,11 @@ import picocli.CommandLine.Option;
 /** Runs the operator against the cluster of the current kubeconfig or service account. */
 @Command(name = "run", description = "Run the operator (kubeconfig or in-cluster config).")
 public class RunCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-
   @Option(
       names = "--http-port",
       defaultValue = "8080",
       description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
   int httpPort;
-
-  @Option(
-      names = "--log-config-namespace",
-      defaultValue = "${env:POD_NAMESPACE}",
-      description =
-          "Namespace of the ConfigMap vllm-operator-logs, which holds the log shipping config of"
-              + " every VllmDeployment (default: the operator's own namespace, POD_NAMESPACE)."
-              + " Empty: not written.")
-  String logConfigNamespace;
 
   @Option(
       names = "--resync-interval",
@@ -109,10 +95,7 @@ public class RunCommand implements Callable<Integer> {
     // The same counter must reach the reconciler, which records the rollout markers into it.
     OperatorMetrics.register(
         registry.getPrometheusRegistry(), cachedDeployments(controller), rolloutEvents);
-    try (var http = OperatorHttpServer.start(httpPort, operator, registry, leadership);
-        leadership) {
-      // A writer outside JOSDK's controllers: only the leader runs it.
-      leadership.whileLeading(() -> logConfigAggregator(operator, namespaces));
+    try (var http = OperatorHttpServer.start(httpPort, operator, registry, leadership)) {
       operator.installShutdownHook(Duration.ofSeconds(10));
       operator.start();
       new CountDownLatch(1).await();
@@ -134,16 +117,6 @@ public class RunCommand implements Callable<Integer> {
             .list()
             .filter(UnreadableResource::isReadable)
             .toList();
-  }
-
-  private AutoCloseable logConfigAggregator(Operator operator, Set<String> namespaces) {
-    if (logConfigNamespace == null || logConfigNamespace.isBlank()) {
-      LOG.info(
-          "no --log-config-namespace (POD_NAMESPACE): ConfigMap vllm-operator-logs not written");
-      return () -> {};
-    }
-    return new LogConfigAggregator(operator.getKubernetesClient(), logConfigNamespace, namespaces)
-        .start();
   }
 
   /** WATCH_NAMESPACES, set by the chart: comma-separated; empty means every namespace. */

@@ -42,9 +42,6 @@ public final class DesiredObjects {
     if (monitoring.dashboards()) {
       objects.add(DashboardsConfigMapDependentResource.build(vllm));
     }
-    if (monitoring.logShipping()) {
-      objects.add(LogShippingConfigMapDependentResource.build(vllm));
-    }
     return objects;
   }
 }

@@ -22,8 +22,7 @@ public record MonitoringSettings(
     Map<String, String> alertLabels,
     boolean dashboards,
     String folder,
-    boolean promtail,
-    boolean alloy) {
+    boolean logs) {
 
   public static final String DEFAULT_INTERVAL = "15s";
   public static final String DEFAULT_FOLDER = "vLLM";
@@ -48,8 +47,7 @@ public record MonitoringSettings(
         Optional.ofNullable(dashboards.getFolder())
             .filter(f -> !f.isBlank())
             .orElse(DEFAULT_FOLDER),
-        !Boolean.FALSE.equals(logs.getPromtail()),
-        Boolean.TRUE.equals(logs.getAlloy()));
+        !Boolean.FALSE.equals(logs.getEnabled()));
   }
 
   /** ServiceMonitor or PrometheusRule wanted: both need the prometheus-operator CRDs. */
@@ -57,11 +55,8 @@ public record MonitoringSettings(
     return serviceMonitor || alerts;
   }
 
-  public boolean logShipping() {
-    return promtail || alloy;
-  }
-
+  /** Any object to create: scraping, alerts or dashboards (log shipping creates none). */
   public boolean anything() {
-    return serviceMonitor || alerts || dashboards || logShipping();
+    return serviceMonitor || alerts || dashboards;
   }
 }

@@ -1,27 +1,21 @@
 package io.vllmoperator.leader;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether this process holds the Lease, and the writers outside JOSDK's controllers that may only
- * run while it does. JOSDK itself starts event processing (reconciles) only on the leader; anything
- * else that writes to the cluster is registered here with {@link #whileLeading} and started when
- * leadership begins. Leadership ends with the process (JOSDK exits on losing the Lease), so nothing
- * has to be stopped on a live handover.
+ * Whether this process holds the Lease, for /readyz and the leader metric. JOSDK starts event
+ * processing (reconciles) only on the leader, and every writer of the process runs under JOSDK, so
+ * nothing else has to wait for leadership. Leadership ends with the process (JOSDK exits on losing
+ * the Lease).
  */
-public final class Leadership implements AutoCloseable {
+public final class Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
   private final boolean elected;
   private final String identity;
-  private final List<Supplier<? extends AutoCloseable>> leaderOnly = new ArrayList<>();
-  private final List<AutoCloseable> running = new ArrayList<>();
   private boolean leading;
   private volatile String leader;
 
@@ -47,14 +41,6 @@ public final class Leadership implements AutoCloseable {
     return new LeaderCallbacks(this::startLeading, this::stopLeading, this::newLeader);
   }
 
-  /** Starts {@code service} now if this process leads, otherwise as soon as it does. */
-  public synchronized void whileLeading(Supplier<? extends AutoCloseable> service) {
-    leaderOnly.add(service);
-    if (leading) {
-      running.add(service.get());
-    }
-  }
-
   public boolean isElected() {
     return elected;
   }
@@ -76,15 +62,11 @@ public final class Leadership implements AutoCloseable {
     LOG.info("{} acquired the lease: reconciling and writing from now on", identity);
     leading = true;
     leader = identity;
-    for (var service : leaderOnly) {
-      running.add(service.get());
-    }
   }
 
   private synchronized void stopLeading() {
-    LOG.warn("{} lost the lease: stopping its writers", identity);
+    LOG.warn("{} lost the lease: it stops reconciling", identity);
     leading = false;
-    closeRunning();
   }
 
   private void newLeader(String holder) {
@@ -92,21 +74,5 @@ public final class Leadership implements AutoCloseable {
     if (!identity.equals(holder)) {
       LOG.info("standby: {} holds the lease, {} waits", holder, identity);
     }
-  }
-
-  private void closeRunning() {
-    for (var service : running) {
-      try {
-        service.close();
-      } catch (Exception e) {
-        LOG.warn("could not stop {}: {}", service, e.toString());
-      }
-    }
-    running.clear();
-  }
-
-  @Override
-  public synchronized void close() {
-    closeRunning();
   }
 }

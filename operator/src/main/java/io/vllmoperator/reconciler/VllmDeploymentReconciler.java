@@ -29,7 +29,6 @@ import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.dependent.ControllerRevisionDependentResource;
 import io.vllmoperator.dependent.DashboardsConfigMapDependentResource;
 import io.vllmoperator.dependent.DeploymentDependentResource;
-import io.vllmoperator.dependent.LogShippingConfigMapDependentResource;
 import io.vllmoperator.dependent.ModelCachePvcDependentResource;
 import io.vllmoperator.dependent.NetworkPolicyDependentResource;
 import io.vllmoperator.dependent.PrometheusOperatorCrdPresent;
@@ -103,11 +102,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = "dashboards",
           type = DashboardsConfigMapDependentResource.class,
-          reconcilePrecondition = DashboardsConfigMapDependentResource.Enabled.class),
-      @Dependent(
-          name = "log-config",
-          type = LogShippingConfigMapDependentResource.class,
-          reconcilePrecondition = LogShippingConfigMapDependentResource.Enabled.class)
+          reconcilePrecondition = DashboardsConfigMapDependentResource.Enabled.class)
     })
 @ControllerConfiguration(
     name = "vllmdeployment",

@@ -252,7 +252,7 @@ public final class VllmStatusAggregator {
           Conditions.MONITORING_READY,
           false,
           MONITORING_DISABLED,
-          "spec.monitoring turns off scraping, alerts, dashboards and log shipping",
+          "spec.monitoring turns off scraping, alerts and dashboards",
           generation,
           before,
           now);
@@ -267,9 +267,6 @@ public final class VllmStatusAggregator {
     }
     if (monitoring.dashboards()) {
       created.add("ConfigMap " + Names.dashboards(vllm));
-    }
-    if (monitoring.logShipping()) {
-      created.add("ConfigMap " + Names.logConfig(vllm));
     }
     if (!waiting.isEmpty()) {
       return Conditions.of(

@@ -48,14 +48,12 @@ class RenderCommandTest {
             "ServiceMonitor/team/a",
             "PrometheusRule/team/a",
             "ConfigMap/team/a-dashboards",
-            "ConfigMap/team/a-logs",
             "PersistentVolumeClaim/ml/b-cache",
             "Deployment/ml/b",
             "Service/ml/b",
             "ServiceMonitor/ml/b",
             "PrometheusRule/ml/b",
-            "ConfigMap/ml/b-dashboards",
-            "ConfigMap/ml/b-logs");
+            "ConfigMap/ml/b-dashboards");
   }
 
   @Test
@@ -69,12 +67,10 @@ class RenderCommandTest {
             "Deployment/a",
             "Service/a",
             "ConfigMap/a-dashboards",
-            "ConfigMap/a-logs",
             "PersistentVolumeClaim/b-cache",
             "Deployment/b",
             "Service/b",
-            "ConfigMap/b-dashboards",
-            "ConfigMap/b-logs");
+            "ConfigMap/b-dashboards");
   }
 
   @Test

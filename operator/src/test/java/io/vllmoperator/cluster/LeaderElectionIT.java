@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.status.Phase;
-import io.vllmoperator.monitoring.LogConfigAggregate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,18 +109,6 @@ class LeaderElectionIT {
       awaitReady("llm", 1);
       client.resources(VllmDeployment.class).inNamespace(NS).withName("llm").scale(2);
       awaitReady("llm", 2);
-      await("the log shipping ConfigMap, written by the leader's aggregator")
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  Optional.ofNullable(
-                          client
-                              .configMaps()
-                              .inNamespace(OPERATOR_NS)
-                              .withName(LogConfigAggregate.NAME)
-                              .get())
-                      .map(c -> c.getData().toString().contains("llm"))
-                      .orElse(false));
       double aWrites = writes("a") - aBefore;
       double bWrites = writes("b") - bBefore;
       System.out.printf(
@@ -184,8 +170,7 @@ class LeaderElectionIT {
         "--leader-election-identity=" + id,
         "--leader-election-lease-duration=" + LEASE_DURATION.toSeconds() + "s",
         "--leader-election-renew-deadline=6s",
-        "--leader-election-retry-period=2s",
-        "--log-config-namespace=" + OPERATOR_NS);
+        "--leader-election-retry-period=2s");
   }
 
   /** Starts the second process once the first holds the Lease, so who leads is known. */

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The chart ships copies of dashboards/; they must be the same files. */
+/** The chart ships copies of dashboards/ and logging/; they must be the same files. */
 class ChartFilesDriftTest {
+  private static final java.util.List<String> LOG_CONFIGS =
+      java.util.List.of("alloy/config.alloy", "promtail/promtail.yaml");
+
   @Test
   void chartDashboardsAreExactCopiesOfTheSource() throws IOException {
     Path source = TestManifests.repoRoot().resolve("dashboards");
@@ -21,6 +24,24 @@ class ChartFilesDriftTest {
       assertThat(Files.readString(chart.resolve(name)))
           .as("%s drifted; run `mvn -Pupdate-crds process-classes` and commit", chart.resolve(name))
           .isEqualTo(Files.readString(source.resolve(name)));
+    }
+  }
+
+  @Test
+  void chartLogConfigsAreExactCopiesOfTheSource() throws IOException {
+    Path source = TestManifests.repoRoot().resolve("logging");
+    Path chart = TestManifests.repoRoot().resolve("charts/vllm-operator/files/logging");
+
+    for (String file : LOG_CONFIGS) {
+      assertThat(chart.resolve(file)).exists();
+      assertThat(Files.readString(chart.resolve(file)))
+          .as("%s drifted; run `mvn -Pupdate-crds process-classes` and commit", chart.resolve(file))
+          .isEqualTo(Files.readString(source.resolve(file)));
+    }
+    try (Stream<Path> files = Files.walk(chart)) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> chart.relativize(p).toString()))
+          .as("no stale file in the chart's copy")
+          .containsExactlyInAnyOrderElementsOf(LOG_CONFIGS);
     }
   }
 
