@@ -726,9 +726,11 @@ class RolloutIT {
             .singleElement()
             .satisfies(e -> soft.assertThat(e.getCount()).as(kind[1] + " count").isEqualTo(1));
       }
-      soft.assertThat(r.eventCount("Normal", "RolloutStarted"))
-          .as("RolloutStarted Events")
-          .isEqualTo(1);
+      soft.assertThat(r.events("Normal", "RolloutStarted"))
+          .as("RolloutStarted Events of %s: one, count 1", rev2)
+          .filteredOn(e -> e.getMessage().contains(rev2))
+          .singleElement()
+          .satisfies(e -> soft.assertThat(e.getCount()).as("its count").isEqualTo(1));
       r.assertMinReady(1);
       r.extra.put("takeover_s", ReadyReplicaSampler.seconds(takeover));
       r.extra.put("lease_s", String.valueOf(FAILOVER_LEASE.toSeconds()));
