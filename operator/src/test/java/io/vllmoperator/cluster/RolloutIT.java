@@ -155,8 +155,11 @@ class RolloutIT {
         inProcess.add(namespace);
       }
     }
-    operator =
-        InProcessOperator.start(client, OperatorConfig.defaults(), IMAGE_PULL_GRACE, inProcess);
+    // No namespace would mean every namespace, the process-run scenarios' too.
+    if (!inProcess.isEmpty()) {
+      operator =
+          InProcessOperator.start(client, OperatorConfig.defaults(), IMAGE_PULL_GRACE, inProcess);
+    }
     if (all.containsKey("operator-restart")) {
       restartable = startRestartable();
     }
