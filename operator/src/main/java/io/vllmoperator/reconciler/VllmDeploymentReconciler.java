@@ -161,13 +161,15 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     PreviousLogs logs = previousLogs(context);
     RevisionHistory history =
         RevisionHistory.of(context.getSecondaryResources(ControllerRevision.class));
+    List<PodObservation> observedPods =
+        PodObservation.of(List.copyOf(pods), vllm.getSpec().getGpu().getResource(), logs);
     RolloutDecision decision =
         RolloutStateMachine.decide(
             RolloutSettings.of(vllm, imagePullGrace),
             vllm.getStatus() == null ? null : vllm.getStatus().getRollout(),
             new RolloutObservation(
                 DeploymentObservation.of(deployment),
-                PodObservation.of(List.copyOf(pods), vllm.getSpec().getGpu().getResource(), logs),
+                observedPods,
                 history.revisions(),
                 history.newest(),
                 now));
@@ -186,7 +188,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
                 claimEvents.explain(c, p -> new ClaimEventReader(context.getClient()).eventsOf(p)));
     VllmDeploymentStatus status =
         new VllmStatusAggregator(now, logs, unbound)
-            .aggregate(vllm, decision, deployment, pods, crds);
+            .aggregate(vllm, decision, deployment, observedPods, crds);
     if (!sameStatus(vllm.getStatus(), status)) {
       String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
       Long applied = vllm.getStatus() == null ? null : vllm.getStatus().getObservedGeneration();
@@ -222,9 +224,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   /**
    * A newly failed revision is written to the status before the rollback is applied: were the
    * operator to stop in between, the restarted one must not see the failed pods gone and roll the
-   * failed revision out again. Its Events go first: the restarted operator finds the failure in the
-   * status and records nothing, and an Event recorded twice (a stop before the status write) is one
-   * Event with count 2, as its name derives from its content.
+   * failed revision out again. Its Events follow the status write, as all Events do: a failed or
+   * conflicting patch is retried without recording them twice (a stop between the two loses them;
+   * the status and the RolledBack condition still say what happened).
    */
   private boolean rememberFailureFirst(
       VllmDeployment vllm, RolloutDecision decision, Context<VllmDeployment> context, Instant now) {
@@ -239,9 +241,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
             : Serialization.jsonMapper().convertValue(vllm.getStatus(), VllmDeploymentStatus.class);
     status.setRollout(decision.rollout());
     status.setPhase(decision.state().phase());
-    recordRolloutEvents(vllm, decision, context, now);
     PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
         vllm, withStatus(vllm, status), context);
+    recordRolloutEvents(vllm, decision, context, now);
     return true;
   }
 
