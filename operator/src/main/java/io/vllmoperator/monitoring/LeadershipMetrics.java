@@ -28,11 +28,13 @@ public final class LeadershipMetrics {
   public static void register(MeterRegistry registry, Leadership leadership, Clock clock) {
     Gauge.builder(LEADER, leadership, l -> l.isLeading() ? 1 : 0)
         .description("1 while this process is the leader (holds the Lease), 0 in a standby")
+        .strongReference(true)
         .register(registry);
     AtomicReference<Double> acquired = new AtomicReference<>(Double.NaN);
     Gauge.builder(ACQUIRED, acquired, AtomicReference::get)
         .description("When this process became the leader, Unix time; NaN in a standby")
         .baseUnit("seconds")
+        .strongReference(true)
         .register(registry);
     leadership.whileLeading(
         () -> {

@@ -3,6 +3,7 @@ package io.vllmoperator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vllmoperator.TestManifests;
@@ -60,7 +61,7 @@ class OperatorSelfMonitoringIT {
                 .withName("no-services")
                 .endMetadata()
                 .withNewSpec()
-                .addToHard("services", new io.fabric8.kubernetes.api.model.Quantity("0"))
+                .addToHard("services", new Quantity("0"))
                 .endSpec()
                 .build())
         .serverSideApply();

@@ -125,8 +125,38 @@ class OperatorAlertsTest {
             .contains("namespace=\"${namespace}\"", "job=\"${job}\"");
       }
       assertThat(selectors).as(rule.path("alert").asText()).isPositive();
+      // Nothing else in the expression may be a metric name without matchers.
+      String rest =
+          OperatorAlertRules.SELECTOR.matcher(expr).replaceAll(" ").replaceAll("\\[[^]]*]", " ");
+      Matcher words = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*").matcher(rest);
+      while (words.find()) {
+        assertThat(words.group())
+            .as("%s: a bare name in %s", rule.path("alert").asText(), rest)
+            .isIn(PROMQL_WORDS);
+      }
     }
   }
+
+  /** Functions, operators and grouping labels the expressions use besides their selectors. */
+  private static final Set<String> PROMQL_WORDS =
+      Set.of(
+          "sum",
+          "count",
+          "max",
+          "by",
+          "on",
+          "or",
+          "unless",
+          "absent",
+          "rate",
+          "changes",
+          "histogram_quantile",
+          "namespace",
+          "job",
+          "pod",
+          "le",
+          "m",
+          "h");
 
   private static List<String> alertNames() {
     return alertRules().stream().map(r -> r.path("alert").asText()).toList();
