@@ -101,3 +101,16 @@ helm.sh/chart: {{ include "vllm-operator.chart" . }}
 app.kubernetes.io/part-of: vllm-operator
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
+
+{{/*
+runbook_url of one of the operator's alerts: <metrics.prometheusRule.runbookBaseUrl>/<AlertName>,
+by default the page in this repository's alerts/runbooks/ (as the operator does for model alerts).
+Takes (dict "root" $ "alert" <AlertName>).
+*/}}
+{{- define "vllm-operator.runbookUrl" -}}
+{{- with .root.Values.metrics.prometheusRule.runbookBaseUrl }}
+{{- printf "%s/%s" (trimSuffix "/" .) $.alert }}
+{{- else }}
+{{- printf "https://github.com/vllm-operator/vllm-operator/blob/main/alerts/runbooks/%s.md" .alert }}
+{{- end }}
+{{- end }}

@@ -11,6 +11,8 @@ import io.vllmoperator.config.OperatorConfig;
 import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.desired.Durations;
 import io.vllmoperator.leader.Leadership;
+import io.vllmoperator.monitoring.KubernetesRequestMetrics;
+import io.vllmoperator.monitoring.LeadershipMetrics;
 import io.vllmoperator.monitoring.OperatorMetrics;
 import io.vllmoperator.monitoring.RolloutEventCounter;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
@@ -66,11 +68,11 @@ public class RunCommand implements Callable<Integer> {
     var election = leaderElection.settings(System.getenv());
     var leadership =
         election.map(e -> Leadership.elected(e.identity())).orElseGet(Leadership::sole);
-    registry.gauge("vllm.operator.leader", leadership, l -> l.isLeading() ? 1 : 0);
+    LeadershipMetrics.register(registry, leadership, Clock.systemUTC());
     var operator =
         new Operator(
             o -> {
-              settings.configure(o, OperatorConfig.client());
+              settings.configure(o, OperatorConfig.client(new KubernetesRequestMetrics(registry)));
               election.ifPresent(
                   e ->
                       o.withLeaderElectionConfiguration(e.toConfiguration(leadership.callbacks())));

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.monitoring.KubernetesRequestMetrics;
 import java.time.Duration;
 
 /**
@@ -47,11 +48,29 @@ public record OperatorConfig(Duration resyncInterval, Duration firstRetry, Durat
   }
 
   public static KubernetesClient client(Config config) {
+    return builder(config).build();
+  }
+
+  /**
+   * The operator's client, from kubeconfig or the in-cluster service account, with {@code requests}
+   * seeing every request it makes (the request metrics of /metrics).
+   */
+  public static KubernetesClient client(KubernetesRequestMetrics requests) {
+    return client(Config.autoConfigure(null), requests);
+  }
+
+  public static KubernetesClient client(Config config, KubernetesRequestMetrics requests) {
+    return builder(config)
+        .withHttpClientBuilderConsumer(
+            http -> http.addOrReplaceInterceptor(KubernetesRequestMetrics.NAME, requests))
+        .build();
+  }
+
+  private static KubernetesClientBuilder builder(Config config) {
     return new KubernetesClientBuilder()
         .withConfig(
             new ConfigBuilder(config).withMaxConcurrentRequests(MAX_CONCURRENT_REQUESTS).build())
-        .withKubernetesSerialization(LenientDeserializer.serialization())
-        .build();
+        .withKubernetesSerialization(LenientDeserializer.serialization());
   }
 
   /** Operator-wide settings; the caller adds metrics. */
