@@ -1,7 +1,10 @@
 package io.vllmoperator.leader;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,7 @@ public final class Leadership {
   private final String identity;
   private boolean leading;
   private volatile String leader;
+  private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
 
   private Leadership(boolean elected, String identity, boolean leading) {
     this.elected = elected;
@@ -58,15 +62,25 @@ public final class Leadership {
     return identity;
   }
 
+  /** Told true when this process starts leading (at once if it leads now), false when it stops. */
+  public synchronized void onChange(Consumer<Boolean> listener) {
+    listeners.add(listener);
+    if (leading) {
+      listener.accept(true);
+    }
+  }
+
   private synchronized void startLeading() {
     LOG.info("{} acquired the lease: reconciling and writing from now on", identity);
     leading = true;
     leader = identity;
+    listeners.forEach(l -> l.accept(true));
   }
 
   private synchronized void stopLeading() {
     LOG.warn("{} lost the lease: it stops reconciling", identity);
     leading = false;
+    listeners.forEach(l -> l.accept(false));
   }
 
   private void newLeader(String holder) {

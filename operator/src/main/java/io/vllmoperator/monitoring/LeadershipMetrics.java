@@ -36,10 +36,6 @@ public final class LeadershipMetrics {
         .baseUnit("seconds")
         .strongReference(true)
         .register(registry);
-    leadership.whileLeading(
-        () -> {
-          acquired.set(clock.millis() / 1000.0);
-          return () -> acquired.set(Double.NaN);
-        });
+    leadership.onChange(leading -> acquired.set(leading ? clock.millis() / 1000.0 : Double.NaN));
   }
 }
