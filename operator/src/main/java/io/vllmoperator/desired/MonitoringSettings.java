@@ -43,7 +43,7 @@ public record MonitoringSettings(
         !Boolean.FALSE.equals(alerts.getEnabled()),
         Optional.ofNullable(alerts.getRunbookBaseUrl()).filter(url -> !url.isBlank()),
         alerts.getLabels() == null ? Map.of() : alerts.getLabels(),
-        !Boolean.FALSE.equals(dashboards.getEnabled()),
+        Boolean.TRUE.equals(dashboards.getEnabled()),
         Optional.ofNullable(dashboards.getFolder())
             .filter(f -> !f.isBlank())
             .orElse(DEFAULT_FOLDER),

@@ -25,7 +25,7 @@ class RenderCommandTest {
       apiVersion: vllm-operator.io/v1alpha1
       kind: VllmDeployment
       metadata: {name: b}
-      spec: {model: {name: m, cache: {size: 10Gi}}}
+      spec: {model: {name: m, cache: {size: 10Gi}}, monitoring: {dashboards: {enabled: true}}}
       """;
 
   @Test
@@ -47,7 +47,6 @@ class RenderCommandTest {
             "Service/team/a",
             "ServiceMonitor/team/a",
             "PrometheusRule/team/a",
-            "ConfigMap/team/a-dashboards",
             "PersistentVolumeClaim/ml/b-cache",
             "Deployment/ml/b",
             "Service/ml/b",
@@ -66,7 +65,6 @@ class RenderCommandTest {
         .containsExactly(
             "Deployment/a",
             "Service/a",
-            "ConfigMap/a-dashboards",
             "PersistentVolumeClaim/b-cache",
             "Deployment/b",
             "Service/b",

@@ -49,7 +49,10 @@ class MonitoringCrdIT {
   @Test
   void monitoringObjectsAppearOnceThePrometheusOperatorCrdsDoAndThenStayUntouched()
       throws InterruptedException {
-    VllmDeployment vllm = TestManifests.vllm(NAME, "model: {name: Qwen/Qwen2.5-1.5B-Instruct}");
+    VllmDeployment vllm =
+        TestManifests.vllm(
+            NAME,
+            "model: {name: Qwen/Qwen2.5-1.5B-Instruct}\nmonitoring: {dashboards: {enabled: true}}");
     vllm.getMetadata().setNamespace(NS);
     vllm.getMetadata().setGeneration(null);
     client.resource(vllm).create();

@@ -19,7 +19,7 @@ class MonitoringDependentResourcesTest {
               + "monitoring:\n"
               + "  labels: {release: kube-prometheus-stack, app.kubernetes.io/managed-by: someone}\n"
               + "  serviceMonitor: {interval: 30s}\n"
-              + "  dashboards: {folder: LLM Serving}");
+              + "  dashboards: {enabled: true, folder: LLM Serving}");
 
   static {
     LLAMA
@@ -127,7 +127,8 @@ class MonitoringDependentResourcesTest {
             "q",
             "model: {name: m}\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled:"
                 + " false}, dashboards: {enabled: false}, logs: {enabled: false}}");
-    var on = vllm("q", "model: {name: m}");
+    var on = vllm("q", "model: {name: m}\nmonitoring: {dashboards: {enabled: true}}");
+    var byDefault = vllm("q", "model: {name: m}");
 
     assertThat(new ServiceMonitorDependentResource.Enabled().isMet(null, on, null)).isTrue();
     assertThat(new ServiceMonitorDependentResource.Enabled().isMet(null, off, null)).isFalse();
@@ -135,6 +136,9 @@ class MonitoringDependentResourcesTest {
     assertThat(new PrometheusRuleDependentResource.Enabled().isMet(null, off, null)).isFalse();
     assertThat(new DashboardsConfigMapDependentResource.Enabled().isMet(null, on, null)).isTrue();
     assertThat(new DashboardsConfigMapDependentResource.Enabled().isMet(null, off, null)).isFalse();
+    assertThat(new DashboardsConfigMapDependentResource.Enabled().isMet(null, byDefault, null))
+        .as("per-deployment dashboards only when asked: the chart's fleet set covers all")
+        .isFalse();
     assertThat(DesiredObjects.of(off))
         .extracting(HasMetadata::getKind)
         .containsExactly("Deployment", "Service");
