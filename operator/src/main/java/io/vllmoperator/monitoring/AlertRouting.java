@@ -32,25 +32,23 @@ import java.util.Optional;
  * `namespace/name/` and adds a namespace matcher to the route and the inhibit rule, so nothing here
  * repeats the namespace.
  *
- * <p>The alert label contract (alerts/vllm-alerts.yaml) has three shapes, hence three branches:
- * vLLM-metric alerts carry `job` (the Service, named like the deployment), operator-metric alerts
- * carry `deployment`, and the GPU alerts carry only the `pod`, matched by the pod names the
- * Deployment controller generates.
+ * <p>With routing on, every alert of the deployment carries `deployment=<name>` (AlertRules adds
+ * it), so one matcher selects exactly this deployment's alerts: the top route matches nothing else
+ * and leaves other alerts of the namespace to the rest of the Alertmanager configuration.
  */
 public final class AlertRouting {
+  /** The alert label naming the VllmDeployment. */
+  public static final String DEPLOYMENT_LABEL = "deployment";
+
   public static final String CRITICAL = "critical";
   public static final String WARNING = "warning";
 
   /** Receives the alerts this deployment routes nowhere (e.g. no warning receivers): drops them. */
   public static final String NONE = "none";
 
-  public static final List<String> GROUP_BY =
-      List.of("alertname", "namespace", "job", "deployment");
+  public static final List<String> GROUP_BY = List.of("alertname", "namespace", DEPLOYMENT_LABEL);
   public static final List<String> LATENCY_ALERTS =
       List.of("VllmHighTimeToFirstToken", "VllmHighInterTokenLatency", "VllmHighEndToEndLatency");
-
-  /** Alphabet of pod-template-hash and generated-name suffixes (k8s.io/apimachinery rand). */
-  private static final String NAME_CHARS = "[bcdfghjklmnpqrstvwxz2456789]";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -73,25 +71,15 @@ public final class AlertRouting {
     addSeverity(CRITICAL, routing.getCritical(), receivers, bySeverity);
     addSeverity(WARNING, routing.getWarning(), receivers, bySeverity);
 
-    List<Route> branches =
-        List.of(
-            branch(bySeverity, equal("job", name)),
-            branch(bySeverity, equal("deployment", name)),
-            branch(
-                bySeverity,
-                equal("job", ""),
-                equal("deployment", ""),
-                regex("pod", name + "-" + NAME_CHARS + "{0,10}-?" + NAME_CHARS + "{5}")));
-
     Route top =
         new RouteBuilder()
             .withReceiver(NONE)
-            .withMatchers(regex("alertname", "Vllm.+"))
+            .withMatchers(equal(DEPLOYMENT_LABEL, name))
             .withGroupBy(GROUP_BY)
             .withGroupWait(Optional.ofNullable(routing.getGroupWait()).orElse("30s"))
             .withGroupInterval(Optional.ofNullable(routing.getGroupInterval()).orElse("5m"))
             .withRepeatInterval(Optional.ofNullable(routing.getRepeatInterval()).orElse("4h"))
-            .withRoutes(json(branches))
+            .withRoutes(json(bySeverity))
             .build();
 
     return new AlertmanagerConfigSpecBuilder()
@@ -101,10 +89,13 @@ public final class AlertRouting {
             new InhibitRuleBuilder()
                 // The whole deployment is down (no `pod` label): its latency is not news.
                 .withSourceMatch(
-                    equal("alertname", "VllmTargetDown"), equal("job", name), equal("pod", ""))
+                    equal("alertname", "VllmTargetDown"),
+                    equal(DEPLOYMENT_LABEL, name),
+                    equal("pod", ""))
                 .withTargetMatch(
-                    regex("alertname", String.join("|", LATENCY_ALERTS)), equal("job", name))
-                .withEqual("namespace", "job")
+                    regex("alertname", String.join("|", LATENCY_ALERTS)),
+                    equal(DEPLOYMENT_LABEL, name))
+                .withEqual("namespace", DEPLOYMENT_LABEL)
                 .build())
         .build();
   }
@@ -148,10 +139,6 @@ public final class AlertRouting {
             .withReceiver(severity)
             .withMatchers(equal("severity", severity))
             .build());
-  }
-
-  private static Route branch(List<Route> bySeverity, Matcher... matchers) {
-    return new RouteBuilder().withMatchers(matchers).withRoutes(json(bySeverity)).build();
   }
 
   /** The fabric8 model types child routes as JSON (the CRD leaves them schemaless). */
