@@ -177,9 +177,7 @@ class AlertRoutingTest {
                 labels ->
                     assertThat(matchesAll(rule.path("target_matchers"), labels))
                         .as(alert + " " + labels)
-                        .isEqualTo(
-                            io.vllmoperator.monitoring.AlertRouting.LATENCY_ALERTS.contains(
-                                alert))));
+                        .isEqualTo(AlertRouting.LATENCY_ALERTS.contains(alert))));
   }
 
   private static void assertRoutedTo(Map<String, String> labels, String receiver) {
@@ -265,8 +263,7 @@ class AlertRoutingTest {
 
   private static boolean matchesAll(JsonNode matchers, Map<String, String> labels) {
     for (JsonNode m : matchers) {
-      var parsed =
-          java.util.regex.Pattern.compile("^([a-zA-Z_]+)(=~|=)\"(.*)\"$").matcher(m.asText());
+      var parsed = Pattern.compile("^([a-zA-Z_]+)(=~|=)\"(.*)\"$").matcher(m.asText());
       assertThat(parsed.matches()).as(m.asText()).isTrue();
       String value = labels.getOrDefault(parsed.group(1), "");
       boolean holds =
