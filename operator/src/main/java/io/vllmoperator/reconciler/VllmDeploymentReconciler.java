@@ -26,6 +26,7 @@ import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
 import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
 import io.vllmoperator.config.UnreadableResource;
+import io.vllmoperator.dependent.AlertmanagerConfigDependentResource;
 import io.vllmoperator.dependent.ControllerRevisionDependentResource;
 import io.vllmoperator.dependent.DashboardsConfigMapDependentResource;
 import io.vllmoperator.dependent.DeploymentDependentResource;
@@ -100,6 +101,11 @@ import org.slf4j.LoggerFactory;
           activationCondition = PrometheusRuleDependentResource.CrdPresent.class,
           reconcilePrecondition = PrometheusRuleDependentResource.Enabled.class),
       @Dependent(
+          name = VllmDeploymentReconciler.ALERTMANAGER_CONFIG,
+          type = AlertmanagerConfigDependentResource.class,
+          activationCondition = AlertmanagerConfigDependentResource.CrdPresent.class,
+          reconcilePrecondition = AlertmanagerConfigDependentResource.Enabled.class),
+      @Dependent(
           name = "dashboards",
           type = DashboardsConfigMapDependentResource.class,
           reconcilePrecondition = DashboardsConfigMapDependentResource.Enabled.class)
@@ -113,6 +119,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
 
   static final String SERVICE_MONITOR = "service-monitor";
   static final String PROMETHEUS_RULE = "prometheus-rule";
+  static final String ALERTMANAGER_CONFIG = "alertmanager-config";
   private static final String PODS = "pods";
 
   /**
@@ -324,7 +331,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   static PrometheusOperatorCrds prometheusOperatorCrds(Context<VllmDeployment> context) {
     var result = context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult();
     return new PrometheusOperatorCrds(
-        crdFound(result, SERVICE_MONITOR), crdFound(result, PROMETHEUS_RULE));
+        crdFound(result, SERVICE_MONITOR),
+        crdFound(result, PROMETHEUS_RULE),
+        crdFound(result, ALERTMANAGER_CONFIG));
   }
 
   private static boolean crdFound(Optional<WorkflowReconcileResult> result, String dependent) {
@@ -337,7 +346,8 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   static boolean waitsForCrd(VllmDeployment vllm, PrometheusOperatorCrds crds) {
     MonitoringSettings monitoring = MonitoringSettings.of(vllm);
     return (monitoring.serviceMonitor() && !crds.serviceMonitors())
-        || (monitoring.alerts() && !crds.prometheusRules());
+        || (monitoring.alerts() && !crds.prometheusRules())
+        || (monitoring.alertRouting() && !crds.alertmanagerConfigs());
   }
 
   /** Pods are watched, never managed: their states explain a Degraded or stuck deployment. */

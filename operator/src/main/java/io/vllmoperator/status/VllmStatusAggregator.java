@@ -251,8 +251,9 @@ public final class VllmStatusAggregator {
 
   /**
    * True (AllCreated) when every monitoring object the spec asks for exists; False
-   * (PrometheusOperatorNotInstalled) while a wanted ServiceMonitor or PrometheusRule waits for its
-   * CRD; False (Disabled) when spec.monitoring turns everything off.
+   * (PrometheusOperatorNotInstalled) while a wanted ServiceMonitor, PrometheusRule or
+   * AlertmanagerConfig waits for its CRD; False (Disabled) when spec.monitoring turns everything
+   * off.
    */
   private Condition monitoringReady(
       VllmDeployment vllm, PrometheusOperatorCrds crds, Long generation, List<Condition> before) {
@@ -274,6 +275,9 @@ public final class VllmStatusAggregator {
     }
     if (monitoring.alerts()) {
       (crds.prometheusRules() ? created : waiting).add("PrometheusRule");
+    }
+    if (monitoring.alertRouting()) {
+      (crds.alertmanagerConfigs() ? created : waiting).add("AlertmanagerConfig");
     }
     if (monitoring.dashboards()) {
       created.add("ConfigMap " + Names.dashboards(vllm));

@@ -291,6 +291,22 @@ class ChartIT {
   }
 
   @Test
+  void theOperatorManagesMonitoringObjectsButNeverReadsTheReceiversSecrets() {
+    try (KubernetesClient asOperator = cluster.newClientAs(RELEASE_NS, RELEASE)) {
+      for (String resource : List.of("servicemonitors", "prometheusrules", "alertmanagerconfigs")) {
+        for (String verb : List.of("get", "list", "watch", "create", "patch", "update", "delete")) {
+          assertThat(allowed(asOperator, WORKLOAD_NS, verb, resource, ""))
+              .as(verb + " " + resource)
+              .isTrue();
+        }
+      }
+      assertThat(allowed(asOperator, WORKLOAD_NS, "get", "secrets", "alert-receivers"))
+          .as("receiver credentials stay Secret references that prometheus-operator reads")
+          .isFalse();
+    }
+  }
+
+  @Test
   void anUnbindableCacheClaimIsExplainedUnderTheChartsRbac() {
     try (KubernetesClient asOperator = cluster.newClientAs(RELEASE_NS, RELEASE);
         InProcessOperator operator = InProcessOperator.start(asOperator)) {
@@ -343,7 +359,7 @@ class ChartIT {
 
   /**
    * The API server's own answer for the client's identity (SelfSubjectAccessReview). {@code
-   * resource} may name a subresource (pods/log); leases are in coordination.k8s.io.
+   * resource} may name a subresource (pods/log); see {@link #group} for the API groups.
    */
   private static boolean allowed(
       KubernetesClient client, String namespace, String verb, String resource, String name) {
@@ -354,7 +370,7 @@ class ChartIT {
             .withNewResourceAttributes()
             .withNamespace(namespace)
             .withVerb(verb)
-            .withGroup("leases".equals(parts[0]) ? "coordination.k8s.io" : "")
+            .withGroup(group(parts[0]))
             .withResource(parts[0])
             .withSubresource(parts.length > 1 ? parts[1] : "")
             .withName(name)
@@ -368,6 +384,14 @@ class ChartIT {
         .create(review)
         .getStatus()
         .getAllowed();
+  }
+
+  private static String group(String resource) {
+    return switch (resource) {
+      case "leases" -> "coordination.k8s.io";
+      case "servicemonitors", "prometheusrules", "alertmanagerconfigs" -> "monitoring.coreos.com";
+      default -> "";
+    };
   }
 
   private static JsonNode only(List<JsonNode> docs, String kind) {

@@ -271,6 +271,32 @@ class VllmStatusAggregatorTest {
   }
 
   @Test
+  void alertRoutingWaitsForTheAlertmanagerConfigCrdAlone() {
+    var routed =
+        vllm(
+            "llama",
+            "model: {name: m}\nmonitoring: {alertRouting: {enabled: true, critical: [{webhook:"
+                + " {urlSecret: {name: hooks, key: pager}}}]}}");
+    var noAlertmanagerConfigs = new PrometheusOperatorCrds(true, true, false);
+
+    var waiting =
+        new VllmStatusAggregator(T0)
+            .aggregate(routed, Optional.empty(), java.util.List.of(), noAlertmanagerConfigs);
+    var unrouted =
+        new VllmStatusAggregator(T0)
+            .aggregate(vllm, Optional.empty(), java.util.List.of(), noAlertmanagerConfigs);
+
+    assertCondition(
+        waiting, Conditions.MONITORING_READY, "False", "PrometheusOperatorNotInstalled");
+    assertThat(condition(waiting, Conditions.MONITORING_READY).getMessage())
+        .contains("AlertmanagerConfig will be created")
+        .contains("created: ServiceMonitor, PrometheusRule");
+    assertCondition(unrouted, Conditions.MONITORING_READY, "True", "AllCreated");
+    assertThat(condition(unrouted, Conditions.MONITORING_READY).getMessage())
+        .doesNotContain("AlertmanagerConfig");
+  }
+
+  @Test
   void monitoringSwitchedOffEntirelyIsDisabled() {
     var off =
         vllm(
