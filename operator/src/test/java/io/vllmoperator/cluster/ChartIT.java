@@ -228,9 +228,8 @@ class ChartIT {
 
   @Test
   void sharedDashboardsAreTheRepositorysFilesForTheGrafanaSidecar() throws IOException {
-    var template =
-        cluster.helm(
-            "template", RELEASE, chart(), "-n", RELEASE_NS, "--set", "dashboards.enabled=true");
+    // On by default: the fleet's one set.
+    var template = cluster.helm("template", RELEASE, chart(), "-n", RELEASE_NS);
     assertThat(template.exitCode()).as(template.output()).isZero();
 
     List<JsonNode> dashboards =
@@ -246,7 +245,9 @@ class ChartIT {
               java.nio.file.Files.readString(
                   TestManifests.repoRoot().resolve("dashboards").resolve(entry.getKey())));
     }
-    var off = cluster.helm("template", RELEASE, chart(), "-n", RELEASE_NS);
+    var off =
+        cluster.helm(
+            "template", RELEASE, chart(), "-n", RELEASE_NS, "--set", "dashboards.enabled=false");
     assertThat(off.output()).doesNotContain("grafana_dashboard");
   }
 
