@@ -42,7 +42,7 @@ class MonitoringCrdIT {
   static void stop() {
     client.resources(VllmDeployment.class).inNamespace(NS).delete();
     operator.close();
-    cluster.kubectl("", "delete", "--ignore-not-found", "-f", standInCrds());
+    cluster.kubectl("", "delete", "--ignore-not-found", "-f", cluster.monitoringCrds());
     client.close();
   }
 
@@ -69,7 +69,7 @@ class MonitoringCrdIT {
         .as("dashboards need no prometheus-operator")
         .isNotNull();
 
-    var installed = cluster.kubectl("", "apply", "--server-side", "-f", standInCrds());
+    var installed = cluster.kubectl("", "apply", "--server-side", "-f", cluster.monitoringCrds());
     assertThat(installed.exitCode()).as(installed.output()).isZero();
 
     await("ServiceMonitor and PrometheusRule created without a restart")
@@ -151,11 +151,5 @@ class MonitoringCrdIT {
     }
     return Conditions.find(current.getStatus().getConditions(), Conditions.MONITORING_READY)
         .map(c -> c.getReason());
-  }
-
-  private static String standInCrds() {
-    return TestManifests.repoRoot()
-        .resolve("operator/src/test/resources/cluster/prometheus-operator-crds.yaml")
-        .toString();
   }
 }
