@@ -175,11 +175,11 @@ class MonitoringEndToEndIT {
     if (client != null) {
       client.resources(VllmDeployment.class).inNamespace(LLM).delete();
       client.namespaces().withName(MON).delete();
+      // Waits until they are gone: a later test class may install some of them again.
       cluster.kubectl(
           "",
           "delete",
           "--ignore-not-found",
-          "--wait=false",
           "-f",
           cluster.prometheusOperatorCrd("prometheuses").getParent().toString());
       client.close();
