@@ -43,7 +43,7 @@ class MonitoringCrdIT {
   static void stop() {
     client.resources(VllmDeployment.class).inNamespace(NS).delete();
     operator.close();
-    cluster.kubectl("", "delete", "--ignore-not-found", "-f", standInCrds());
+    cluster.kubectl("", "delete", "--ignore-not-found", "-f", cluster.monitoringCrds());
     client.close();
   }
 
@@ -75,7 +75,7 @@ class MonitoringCrdIT {
         .as("dashboards need no prometheus-operator")
         .isNotNull();
 
-    var installed = cluster.kubectl("", "apply", "--server-side", "-f", standInCrds());
+    var installed = cluster.kubectl("", "apply", "--server-side", "-f", cluster.monitoringCrds());
     assertThat(installed.exitCode()).as(installed.output()).isZero();
 
     await("ServiceMonitor, PrometheusRule and AlertmanagerConfig created without a restart")
@@ -175,11 +175,5 @@ class MonitoringCrdIT {
     }
     return Conditions.find(current.getStatus().getConditions(), Conditions.MONITORING_READY)
         .map(c -> c.getReason());
-  }
-
-  private static String standInCrds() {
-    return TestManifests.repoRoot()
-        .resolve("operator/src/test/resources/cluster/prometheus-operator-crds.yaml")
-        .toString();
   }
 }

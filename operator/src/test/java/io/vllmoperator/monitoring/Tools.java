@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
  * The real Prometheus tools (Debian packages prometheus, prometheus-alertmanager). A test that
  * needs one fails when it is missing: it is never skipped.
  */
-final class Tools {
+public final class Tools {
   record Result(int exitCode, String output) {}
 
   private Tools() {}
 
   /** The binary on PATH (or in /usr/bin), or a failed test naming the installer. */
-  static Path require(String binary, String debianPackage) {
+  public static Path require(String binary, String debianPackage) {
     String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin";
     for (String dir : path.split(":")) {
       if (dir.isEmpty()) {
