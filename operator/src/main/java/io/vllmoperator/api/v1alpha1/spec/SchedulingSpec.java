@@ -42,18 +42,20 @@ public class SchedulingSpec {
   @Size(max = 16)
   @ValidationRule(
       value =
-          "self.all(c, has(c.maxSkew) && c.maxSkew > 0 && has(c.topologyKey) && c.topologyKey !="
+          "self.all(c, has(c.maxSkew) && c.maxSkew > 0 && c.maxSkew <= 2147483647 &&"
+              + " has(c.topologyKey) && c.topologyKey !="
               + " '' && has(c.whenUnsatisfiable) && c.whenUnsatisfiable in ['DoNotSchedule',"
               + " 'ScheduleAnyway'])",
       message =
-          "spec.scheduling.topologySpreadConstraints: each needs maxSkew > 0, a topologyKey and"
+          "spec.scheduling.topologySpreadConstraints: each needs maxSkew > 0 (int32), a topologyKey and"
               + " whenUnsatisfiable DoNotSchedule or ScheduleAnyway")
   @ValidationRule(
       value =
-          "self.all(c, !has(c.minDomains) || (c.minDomains > 0 && has(c.whenUnsatisfiable) &&"
+          "self.all(c, !has(c.minDomains) || (c.minDomains > 0 && c.minDomains <= 2147483647 &&"
+              + " has(c.whenUnsatisfiable) &&"
               + " c.whenUnsatisfiable == 'DoNotSchedule'))",
       message =
-          "spec.scheduling.topologySpreadConstraints: minDomains must be above 0 and needs"
+          "spec.scheduling.topologySpreadConstraints: minDomains must be a positive int32 and needs"
               + " whenUnsatisfiable DoNotSchedule")
   @ValidationRule(
       value =
