@@ -11,6 +11,7 @@ import io.vllmoperator.config.OperatorConfig;
 import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.desired.Durations;
 import io.vllmoperator.leader.Leadership;
+import io.vllmoperator.lifecycle.GracefulShutdown;
 import io.vllmoperator.monitoring.KubernetesRequestMetrics;
 import io.vllmoperator.monitoring.LeadershipMetrics;
 import io.vllmoperator.monitoring.OperatorMetrics;
@@ -30,7 +31,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the operator against the cluster of the current kubeconfig or service account. */
-@Command(name = "run", description = "Run the operator (kubeconfig or in-cluster config).")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the operator (kubeconfig or in-cluster config).")
 public class RunCommand implements Callable<Integer> {
   @Option(
       names = "--http-port",
@@ -55,10 +59,24 @@ public class RunCommand implements Callable<Integer> {
               + " back, e.g. 3m (default: ${DEFAULT-VALUE}).")
   String imagePullGrace;
 
+  @Option(
+      names = "--shutdown-timeout",
+      defaultValue = "20s",
+      description =
+          "On SIGTERM, how long the reconciles in flight may take to finish before the process"
+              + " exits; the leader then releases its Lease, so a standby takes over at once"
+              + " (default: ${DEFAULT-VALUE}). Keep the pod's terminationGracePeriodSeconds above"
+              + " it.")
+  String shutdownTimeout;
+
   @Mixin LeaderElectionOptions leaderElection;
+
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() throws Exception {
+    logging.apply();
+    Duration shutdown = Duration.ofSeconds(Durations.seconds(shutdownTimeout));
     var settings =
         new OperatorConfig(
             Duration.ofSeconds(Durations.seconds(resyncInterval)),
@@ -67,12 +85,17 @@ public class RunCommand implements Callable<Integer> {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var election = leaderElection.settings(System.getenv());
     var leadership =
-        election.map(e -> Leadership.elected(e.identity())).orElseGet(Leadership::sole);
+        election
+            .map(e -> Leadership.elected(e.identity(), Leadership.EXIT_PROCESS))
+            .orElseGet(Leadership::sole);
     LeadershipMetrics.register(registry, leadership, Clock.systemUTC());
+    var client = OperatorConfig.client(new KubernetesRequestMetrics(registry));
     var operator =
         new Operator(
             o -> {
-              settings.configure(o, OperatorConfig.client(new KubernetesRequestMetrics(registry)));
+              settings.configure(o, client);
+              // Still needed after Operator.stop(): the graceful shutdown releases the Lease.
+              o.withCloseClientOnStop(false);
               election.ifPresent(
                   e ->
                       o.withLeaderElectionConfiguration(e.toConfiguration(leadership.callbacks())));
@@ -97,11 +120,12 @@ public class RunCommand implements Callable<Integer> {
     // The same counter must reach the reconciler, which records the rollout markers into it.
     OperatorMetrics.register(
         registry.getPrometheusRegistry(), cachedDeployments(controller), rolloutEvents);
-    try (var http = OperatorHttpServer.start(httpPort, operator, registry, leadership)) {
-      operator.installShutdownHook(Duration.ofSeconds(10));
-      operator.start();
-      new CountDownLatch(1).await();
-    }
+    var http = OperatorHttpServer.start(httpPort, operator, registry, leadership);
+    new GracefulShutdown(operator, leadership, election, shutdown, List.of(http, client))
+        .installHook();
+    operator.start();
+    // Runs until the process is stopped; GracefulShutdown then closes everything.
+    new CountDownLatch(1).await();
     return 0;
   }
 

@@ -4,10 +4,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.logging.MdcPropagatingThreadPool;
 import io.vllmoperator.monitoring.KubernetesRequestMetrics;
 import java.time.Duration;
 
@@ -73,10 +75,14 @@ public record OperatorConfig(Duration resyncInterval, Duration firstRetry, Durat
         .withKubernetesSerialization(LenientDeserializer.serialization());
   }
 
-  /** Operator-wide settings; the caller adds metrics. */
+  /** Operator-wide settings; the caller adds metrics (and leader election). */
   public void configure(ConfigurationServiceOverrider operator, KubernetesClient client) {
     operator
         .withKubernetesClient(client)
+        // The workflow's dependents run on this pool: with the reconcile's MDC (namespace, name).
+        .withWorkflowExecutorService(
+            new MdcPropagatingThreadPool(
+                ConfigurationService.DEFAULT_WORKFLOW_EXECUTOR_THREAD_NUMBER, "workflow"))
         // An informer that cannot list yet (RBAC, API server away) retries instead of exiting.
         .withStopOnInformerErrorDuringStartup(false);
   }

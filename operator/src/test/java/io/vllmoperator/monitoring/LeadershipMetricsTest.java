@@ -22,7 +22,7 @@ class LeadershipMetricsTest {
 
   @Test
   void aStandbyReportsZeroAndNoAcquisitionTimeUntilItTakesTheLease() {
-    var leadership = Leadership.elected("pod-b");
+    var leadership = Leadership.elected("pod-b", () -> {});
     LeadershipMetrics.register(registry, leadership, CLOCK);
     leadership.callbacks().onNewLeader("pod-a");
 
