@@ -84,8 +84,7 @@ class OperatorSelfMonitoringIT {
             cluster.kubeconfig(),
             "--leader-election",
             "--leader-election-namespace=" + OPERATOR_NS,
-            "--leader-election-identity=selfmon",
-            "--log-config-namespace=" + OPERATOR_NS)) {
+            "--leader-election-identity=selfmon")) {
       await("the operator leads")
           .atMost(Duration.ofSeconds(90))
           .ignoreExceptions()

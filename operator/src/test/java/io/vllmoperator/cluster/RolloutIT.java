@@ -656,6 +656,12 @@ class RolloutIT {
     restartable = startRestartable();
 
     rollingBack.get(120, SECONDS);
+    // Still mid-rollback (the old revision's pod loads for 30 s), but after the Events that follow
+    // the status write: a kill between the two would lose them, by design.
+    r.within(
+        "the RollingBack Event is recorded",
+        Duration.ofSeconds(15),
+        () -> r.eventCount("Warning", "RollingBack") > 0);
     restartable.kill();
     r.extra.put("kill2_deployment_template", r.deploymentRevision().equals(rev1) ? "old" : "new");
     sleep(Duration.ofSeconds(2));
