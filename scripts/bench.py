@@ -853,10 +853,16 @@ class ScaleRun:
         time.sleep(2)  # let the other informers finish their initial lists
 
         self.measure_create()
-        self.measure_idle()
-        self.measure_storage()
-        self.measure_restart()
-        self.measure_spec_change()
+        for step in (self.measure_idle, self.measure_storage, self.measure_restart, self.measure_spec_change):
+            try:
+                step()
+            except (RuntimeError, OSError, ValueError, KeyError, subprocess.SubprocessError) as e:
+                # One step's failure is reported in the results; the others are still measured.
+                log(f"N={self.n}: {step.__name__} failed: {e}")
+                self.result.setdefault("errors", {})[step.__name__] = str(e)
+                if not self.op.alive():
+                    self.op.start()
+                    self.wait_watching(self.op.started_at)
         return self.result
 
     def wait_until_sa(self, ns):
@@ -876,7 +882,7 @@ class ScaleRun:
                     return True
             return False
 
-        self.wait_until("the operator to watch its CRs", watching, a_timeout(self.a))
+        self.wait_until("the operator to watch its CRs", watching, self.a.timeout)
         t = found.get("t")
         return {"seconds": rnd(t - since) if t else None}
 
@@ -957,12 +963,11 @@ class ScaleRun:
         sizes, kinds, missing = {}, {}, 0
 
         def etcd_key(group, plural, ns, name):
-            for k in by_suffix.get((ns, name), []):
-                segs = k.split("/")[2:-2]  # between /registry/ and /<ns>/<name>
-                if plural in segs and (not group or group in segs or group in ("apps", "batch", "")
-                                       or "." not in group):
-                    return k
-            return None
+            # /registry/[<group>/]<plural>/<ns>/<name>; Services are under services/specs (and
+            # services/endpoints holds the Endpoints of the same name).
+            found = [k for k in by_suffix.get((ns, name), [])
+                     if k.split("/")[2:-2] in ([group, plural], [plural], ["services", "specs"] if plural == "services" else None)]
+            return found[0] if found else None
 
         def value_size(key):
             out = json.loads(self.cluster.etcdctl("get", key, "-w", "json"))
@@ -1114,10 +1119,6 @@ class ScaleRun:
         s = self.result["spec_change"]
         log(f"N={n}: spec change: Deployments {s['all_deployments_updated_s']}s, rollouts "
             f"{s['all_rollouts_done_s']}s, CRs Ready {s['all_crs_ready_s']}s")
-
-
-def a_timeout(a):
-    return a.timeout
 
 
 # --- command line -----------------------------------------------------------------------------------
