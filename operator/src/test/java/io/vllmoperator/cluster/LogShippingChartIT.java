@@ -59,7 +59,7 @@ class LogShippingChartIT {
   void byDefaultTheChartShipsTheAlloyConfigFileAndNothingElseOfLogShipping() throws IOException {
     List<JsonNode> docs = template();
 
-    List<JsonNode> configMaps = kind(docs, "ConfigMap");
+    List<JsonNode> configMaps = logShippingConfigMaps(docs);
     assertThat(configMaps).hasSize(1);
     assertThat(configMaps.get(0).at("/metadata/name").asText()).isEqualTo(FULLNAME + "-alloy");
     assertThat(configMaps.get(0).at("/metadata/namespace").asText()).isEqualTo(NS);
@@ -80,7 +80,7 @@ class LogShippingChartIT {
             "--set",
             "logShipping.namespace=monitoring");
 
-    assertThat(kind(docs, "ConfigMap"))
+    assertThat(logShippingConfigMaps(docs))
         .extracting(
             d -> d.at("/metadata/namespace").asText() + "/" + d.at("/metadata/name").asText())
         .containsExactlyInAnyOrder(
@@ -264,6 +264,13 @@ class LogShippingChartIT {
 
   private static List<JsonNode> kind(List<JsonNode> docs, String kind) {
     return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+  }
+
+  /** The chart's ConfigMaps but the fleet dashboards (on by default, for the Grafana sidecar). */
+  private static List<JsonNode> logShippingConfigMaps(List<JsonNode> docs) {
+    return kind(docs, "ConfigMap").stream()
+        .filter(d -> d.at("/metadata/labels/grafana_dashboard").isMissingNode())
+        .toList();
   }
 
   private static JsonNode only(List<JsonNode> docs, String kind) {
