@@ -295,7 +295,9 @@ def markdown(runs):
     order = []
     for run in runs:
         for res in run["results"]:
-            cols.append(f"{run['run']['operator']['label']}, N={res['n']}")
+            col = f"{run['run']['operator']['label']}, N={res['n']}"
+            repeat = sum(1 for c in cols if c == col or c.startswith(col + " ("))
+            cols.append(col if not repeat else f"{col} (run {repeat + 1})")
             for figure, value in table_rows(res):
                 if figure not in rows:
                     rows[figure] = {}
