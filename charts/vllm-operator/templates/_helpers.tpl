@@ -75,3 +75,42 @@ Name of the leader election Lease: one per release, so two releases in one names
 {{- define "vllm-operator.leaseName" -}}
 {{- printf "%s-leader" (include "vllm-operator.fullname" .) }}
 {{- end }}
+
+{{/*
+Namespace of the log shipping ConfigMaps and the optional Alloy DaemonSet: where the collector
+runs, since a pod can only mount a ConfigMap of its own namespace.
+*/}}
+{{- define "vllm-operator.logShippingNamespace" -}}
+{{- default .Release.Namespace .Values.logShipping.namespace }}
+{{- end }}
+
+{{/*
+Labels of the Alloy DaemonSet and its pods. Its own name and component, so that the operator's
+Deployment, PodDisruptionBudget and Service (selector: vllm-operator.selectorLabels) never
+select the log collector's pods.
+*/}}
+{{- define "vllm-operator.alloySelectorLabels" -}}
+app.kubernetes.io/name: alloy
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: log-shipper
+{{- end }}
+
+{{- define "vllm-operator.alloyLabels" -}}
+helm.sh/chart: {{ include "vllm-operator.chart" . }}
+{{ include "vllm-operator.alloySelectorLabels" . }}
+app.kubernetes.io/part-of: vllm-operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+runbook_url of one of the operator's alerts: <metrics.prometheusRule.runbookBaseUrl>/<AlertName>,
+by default the page in this repository's alerts/runbooks/ (as the operator does for model alerts).
+Takes (dict "root" $ "alert" <AlertName>).
+*/}}
+{{- define "vllm-operator.runbookUrl" -}}
+{{- with .root.Values.metrics.prometheusRule.runbookBaseUrl }}
+{{- printf "%s/%s" (trimSuffix "/" .) $.alert }}
+{{- else }}
+{{- printf "https://github.com/vllm-operator/vllm-operator/blob/main/alerts/runbooks/%s.md" .alert }}
+{{- end }}
+{{- end }}

@@ -3,6 +3,9 @@ package io.vllmoperator;
 import io.vllmoperator.cli.CrdCommand;
 import io.vllmoperator.cli.RenderCommand;
 import io.vllmoperator.cli.RunCommand;
+import io.vllmoperator.logging.LogFormat;
+import io.vllmoperator.logging.LogLevel;
+import io.vllmoperator.logging.OperatorLogging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +25,10 @@ public class VllmOperatorMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    OperatorLogging.routeJavaUtilLogging();
+    // render and crd print YAML on stdout: their logs (stderr) are text, and only warnings.
+    // `run` sets its own format and level from its flags.
+    OperatorLogging.configure(LogFormat.TEXT, LogLevel.WARN);
     System.exit(new CommandLine(new VllmOperatorMain()).execute(args));
   }
 

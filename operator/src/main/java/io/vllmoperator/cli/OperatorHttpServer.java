@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  *
  * <p>{@code /readyz} is 200 on the leader and on a standby alike once their informers are synced: a
  * standby is ready to take over at once, and the PodDisruptionBudget counts it as available. The
- * body says which it is ({@code ok: leader}, {@code ok: standby, leader <pod>}).
+ * body says which it is ({@code ok: leader}, {@code ok: standby, leader <pod>}). From SIGTERM on it
+ * is 503 ({@code shutting down}) while the graceful shutdown runs.
  */
 final class OperatorHttpServer implements AutoCloseable {
   private final HttpServer server;
@@ -33,6 +34,10 @@ final class OperatorHttpServer implements AutoCloseable {
     server.createContext(
         "/readyz",
         exchange -> {
+          if (leadership.isShuttingDown()) {
+            respond(exchange, 503, () -> "shutting down");
+            return;
+          }
           boolean ready = operator.getRuntimeInfo().allEventSourcesAreHealthy();
           respond(
               exchange,

@@ -50,8 +50,8 @@ public class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--no-prometheus-operator",
       description =
-          "Render as for a cluster without the prometheus-operator CRDs: no ServiceMonitor and"
-              + " no PrometheusRule (the operator skips them there).")
+          "Render as for a cluster without the prometheus-operator CRDs: no ServiceMonitor,"
+              + " PrometheusRule or AlertmanagerConfig (the operator skips them there).")
   boolean noPrometheusOperator;
 
   @Override

@@ -11,7 +11,9 @@ import io.vllmoperator.config.OperatorConfig;
 import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.desired.Durations;
 import io.vllmoperator.leader.Leadership;
-import io.vllmoperator.monitoring.LogConfigAggregator;
+import io.vllmoperator.lifecycle.GracefulShutdown;
+import io.vllmoperator.monitoring.KubernetesRequestMetrics;
+import io.vllmoperator.monitoring.LeadershipMetrics;
 import io.vllmoperator.monitoring.OperatorMetrics;
 import io.vllmoperator.monitoring.RolloutEventCounter;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
@@ -24,31 +26,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the operator against the cluster of the current kubeconfig or service account. */
-@Command(name = "run", description = "Run the operator (kubeconfig or in-cluster config).")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the operator (kubeconfig or in-cluster config).")
 public class RunCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-
   @Option(
       names = "--http-port",
       defaultValue = "8080",
       description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
   int httpPort;
-
-  @Option(
-      names = "--log-config-namespace",
-      defaultValue = "${env:POD_NAMESPACE}",
-      description =
-          "Namespace of the ConfigMap vllm-operator-logs, which holds the log shipping config of"
-              + " every VllmDeployment (default: the operator's own namespace, POD_NAMESPACE)."
-              + " Empty: not written.")
-  String logConfigNamespace;
 
   @Option(
       names = "--resync-interval",
@@ -67,10 +59,24 @@ public class RunCommand implements Callable<Integer> {
               + " back, e.g. 3m (default: ${DEFAULT-VALUE}).")
   String imagePullGrace;
 
+  @Option(
+      names = "--shutdown-timeout",
+      defaultValue = "20s",
+      description =
+          "On SIGTERM, how long the reconciles in flight may take to finish before the process"
+              + " exits; the leader then releases its Lease, so a standby takes over at once"
+              + " (default: ${DEFAULT-VALUE}). Keep the pod's terminationGracePeriodSeconds above"
+              + " it.")
+  String shutdownTimeout;
+
   @Mixin LeaderElectionOptions leaderElection;
+
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() throws Exception {
+    logging.apply();
+    Duration shutdown = Duration.ofSeconds(Durations.seconds(shutdownTimeout));
     var settings =
         new OperatorConfig(
             Duration.ofSeconds(Durations.seconds(resyncInterval)),
@@ -79,12 +85,17 @@ public class RunCommand implements Callable<Integer> {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var election = leaderElection.settings(System.getenv());
     var leadership =
-        election.map(e -> Leadership.elected(e.identity())).orElseGet(Leadership::sole);
-    registry.gauge("vllm.operator.leader", leadership, l -> l.isLeading() ? 1 : 0);
+        election
+            .map(e -> Leadership.elected(e.identity(), Leadership.EXIT_PROCESS))
+            .orElseGet(Leadership::sole);
+    LeadershipMetrics.register(registry, leadership, Clock.systemUTC());
+    var client = OperatorConfig.client(new KubernetesRequestMetrics(registry));
     var operator =
         new Operator(
             o -> {
-              settings.configure(o, OperatorConfig.client());
+              settings.configure(o, client);
+              // Still needed after Operator.stop(): the graceful shutdown releases the Lease.
+              o.withCloseClientOnStop(false);
               election.ifPresent(
                   e ->
                       o.withLeaderElectionConfiguration(e.toConfiguration(leadership.callbacks())));
@@ -109,14 +120,12 @@ public class RunCommand implements Callable<Integer> {
     // The same counter must reach the reconciler, which records the rollout markers into it.
     OperatorMetrics.register(
         registry.getPrometheusRegistry(), cachedDeployments(controller), rolloutEvents);
-    try (var http = OperatorHttpServer.start(httpPort, operator, registry, leadership);
-        leadership) {
-      // A writer outside JOSDK's controllers: only the leader runs it.
-      leadership.whileLeading(() -> logConfigAggregator(operator, namespaces));
-      operator.installShutdownHook(Duration.ofSeconds(10));
-      operator.start();
-      new CountDownLatch(1).await();
-    }
+    var http = OperatorHttpServer.start(httpPort, operator, registry, leadership);
+    new GracefulShutdown(operator, leadership, election, shutdown, List.of(http, client))
+        .installHook();
+    operator.start();
+    // Runs until the process is stopped; GracefulShutdown then closes everything.
+    new CountDownLatch(1).await();
     return 0;
   }
 
@@ -134,16 +143,6 @@ public class RunCommand implements Callable<Integer> {
             .list()
             .filter(UnreadableResource::isReadable)
             .toList();
-  }
-
-  private AutoCloseable logConfigAggregator(Operator operator, Set<String> namespaces) {
-    if (logConfigNamespace == null || logConfigNamespace.isBlank()) {
-      LOG.info(
-          "no --log-config-namespace (POD_NAMESPACE): ConfigMap vllm-operator-logs not written");
-      return () -> {};
-    }
-    return new LogConfigAggregator(operator.getKubernetesClient(), logConfigNamespace, namespaces)
-        .start();
   }
 
   /** WATCH_NAMESPACES, set by the chart: comma-separated; empty means every namespace. */

@@ -4,10 +4,13 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.logging.MdcPropagatingThreadPool;
+import io.vllmoperator.monitoring.KubernetesRequestMetrics;
 import java.time.Duration;
 
 /**
@@ -47,17 +50,39 @@ public record OperatorConfig(Duration resyncInterval, Duration firstRetry, Durat
   }
 
   public static KubernetesClient client(Config config) {
-    return new KubernetesClientBuilder()
-        .withConfig(
-            new ConfigBuilder(config).withMaxConcurrentRequests(MAX_CONCURRENT_REQUESTS).build())
-        .withKubernetesSerialization(LenientDeserializer.serialization())
+    return builder(config).build();
+  }
+
+  /**
+   * The operator's client, from kubeconfig or the in-cluster service account, with {@code requests}
+   * seeing every request it makes (the request metrics of /metrics).
+   */
+  public static KubernetesClient client(KubernetesRequestMetrics requests) {
+    return client(Config.autoConfigure(null), requests);
+  }
+
+  public static KubernetesClient client(Config config, KubernetesRequestMetrics requests) {
+    return builder(config)
+        .withHttpClientBuilderConsumer(
+            http -> http.addOrReplaceInterceptor(KubernetesRequestMetrics.NAME, requests))
         .build();
   }
 
-  /** Operator-wide settings; the caller adds metrics. */
+  private static KubernetesClientBuilder builder(Config config) {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(config).withMaxConcurrentRequests(MAX_CONCURRENT_REQUESTS).build())
+        .withKubernetesSerialization(LenientDeserializer.serialization());
+  }
+
+  /** Operator-wide settings; the caller adds metrics (and leader election). */
   public void configure(ConfigurationServiceOverrider operator, KubernetesClient client) {
     operator
         .withKubernetesClient(client)
+        // The workflow's dependents run on this pool: with the reconcile's MDC (namespace, name).
+        .withWorkflowExecutorService(
+            new MdcPropagatingThreadPool(
+                ConfigurationService.DEFAULT_WORKFLOW_EXECUTOR_THREAD_NUMBER, "workflow"))
         // An informer that cannot list yet (RBAC, API server away) retries instead of exiting.
         .withStopOnInformerErrorDuringStartup(false);
   }

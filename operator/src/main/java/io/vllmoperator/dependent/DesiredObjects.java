@@ -20,7 +20,8 @@ public final class DesiredObjects {
 
   /**
    * @param prometheusOperator whether the monitoring.coreos.com CRDs exist; without them the
-   *     ServiceMonitor and PrometheusRule are skipped, as the operator skips them
+   *     ServiceMonitor, PrometheusRule and AlertmanagerConfig are skipped, as the operator skips
+   *     them
    */
   public static List<HasMetadata> of(VllmDeployment vllm, boolean prometheusOperator) {
     List<HasMetadata> objects = new ArrayList<>();
@@ -39,11 +40,11 @@ public final class DesiredObjects {
     if (prometheusOperator && monitoring.alerts()) {
       objects.add(PrometheusRuleDependentResource.build(vllm));
     }
+    if (prometheusOperator && monitoring.alertRouting()) {
+      objects.add(AlertmanagerConfigDependentResource.build(vllm));
+    }
     if (monitoring.dashboards()) {
       objects.add(DashboardsConfigMapDependentResource.build(vllm));
-    }
-    if (monitoring.logShipping()) {
-      objects.add(LogShippingConfigMapDependentResource.build(vllm));
     }
     return objects;
   }

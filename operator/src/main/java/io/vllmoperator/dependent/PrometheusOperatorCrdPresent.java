@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 
 /**
- * Activation condition of the ServiceMonitor and PrometheusRule dependents: their
- * monitoring.coreos.com CRD exists. While it is false JOSDK neither reconciles the dependent nor
- * starts its informer, so a cluster without prometheus-operator never sees a failing watch.
+ * Activation condition of the ServiceMonitor, PrometheusRule and AlertmanagerConfig dependents:
+ * their monitoring.coreos.com CRD exists. While it is false JOSDK neither reconciles the dependent
+ * nor starts its informer, so a cluster without prometheus-operator never sees a failing watch.
  *
  * <p>JOSDK 5.2.3's {@link CRDPresentActivationCondition} asks the API server at most 10 times, 10
  * seconds apart, and then never again, and assumes a CRD it found stays: a CRD installed later, or

@@ -48,9 +48,9 @@ public final class Labels {
   }
 
   /**
-   * Labels of the ServiceMonitor and PrometheusRule: spec.monitoring.labels (e.g. the `release`
-   * label kube-prometheus-stack selects on), then {@link #common}, which wins on a clash so the
-   * operator keeps finding what it manages.
+   * Labels of the ServiceMonitor, PrometheusRule and AlertmanagerConfig: spec.monitoring.labels
+   * (e.g. the `release` label kube-prometheus-stack selects on), then {@link #common}, which wins
+   * on a clash so the operator keeps finding what it manages.
    */
   public static Map<String, String> monitoring(VllmDeployment vllm) {
     Map<String, String> labels = new LinkedHashMap<>(MonitoringSettings.of(vllm).labels());

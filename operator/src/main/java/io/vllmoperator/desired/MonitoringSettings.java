@@ -1,6 +1,7 @@
 package io.vllmoperator.desired;
 
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.api.v1alpha1.spec.AlertRoutingSpec;
 import io.vllmoperator.api.v1alpha1.spec.AlertsSpec;
 import io.vllmoperator.api.v1alpha1.spec.DashboardsSpec;
 import io.vllmoperator.api.v1alpha1.spec.LogsSpec;
@@ -20,10 +21,10 @@ public record MonitoringSettings(
     boolean alerts,
     Optional<String> runbookBaseUrl,
     Map<String, String> alertLabels,
+    boolean alertRouting,
     boolean dashboards,
     String folder,
-    boolean promtail,
-    boolean alloy) {
+    boolean logs) {
 
   public static final String DEFAULT_INTERVAL = "15s";
   public static final String DEFAULT_FOLDER = "vLLM";
@@ -34,6 +35,8 @@ public record MonitoringSettings(
     ServiceMonitorSpec sm =
         Optional.ofNullable(m.getServiceMonitor()).orElseGet(ServiceMonitorSpec::new);
     AlertsSpec alerts = Optional.ofNullable(m.getAlerts()).orElseGet(AlertsSpec::new);
+    AlertRoutingSpec routing =
+        Optional.ofNullable(m.getAlertRouting()).orElseGet(AlertRoutingSpec::new);
     DashboardsSpec dashboards =
         Optional.ofNullable(m.getDashboards()).orElseGet(DashboardsSpec::new);
     LogsSpec logs = Optional.ofNullable(m.getLogs()).orElseGet(LogsSpec::new);
@@ -44,24 +47,21 @@ public record MonitoringSettings(
         !Boolean.FALSE.equals(alerts.getEnabled()),
         Optional.ofNullable(alerts.getRunbookBaseUrl()).filter(url -> !url.isBlank()),
         alerts.getLabels() == null ? Map.of() : alerts.getLabels(),
-        !Boolean.FALSE.equals(dashboards.getEnabled()),
+        Boolean.TRUE.equals(routing.getEnabled()),
+        Boolean.TRUE.equals(dashboards.getEnabled()),
         Optional.ofNullable(dashboards.getFolder())
             .filter(f -> !f.isBlank())
             .orElse(DEFAULT_FOLDER),
-        !Boolean.FALSE.equals(logs.getPromtail()),
-        Boolean.TRUE.equals(logs.getAlloy()));
+        !Boolean.FALSE.equals(logs.getEnabled()));
   }
 
-  /** ServiceMonitor or PrometheusRule wanted: both need the prometheus-operator CRDs. */
+  /** ServiceMonitor, PrometheusRule or AlertmanagerConfig wanted: all need prometheus-operator. */
   public boolean needsPrometheusOperator() {
-    return serviceMonitor || alerts;
+    return serviceMonitor || alerts || alertRouting;
   }
 
-  public boolean logShipping() {
-    return promtail || alloy;
-  }
-
+  /** Any object to create: scraping, alerts, routing or dashboards (log shipping creates none). */
   public boolean anything() {
-    return serviceMonitor || alerts || dashboards || logShipping();
+    return serviceMonitor || alerts || alertRouting || dashboards;
   }
 }

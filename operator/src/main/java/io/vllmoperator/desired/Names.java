@@ -19,10 +19,6 @@ public final class Names {
     return vllm.getMetadata().getName() + "-dashboards";
   }
 
-  public static String logConfig(VllmDeployment vllm) {
-    return vllm.getMetadata().getName() + "-logs";
-  }
-
   /** The name clients send and the model_name metric label: servedName, else the CR's name. */
   public static String servedModel(VllmDeployment vllm) {
     String served = vllm.getSpec().getModel().getServedName();

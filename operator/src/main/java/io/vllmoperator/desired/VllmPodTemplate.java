@@ -17,6 +17,7 @@ import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.spec.SchedulingSpec;
 import io.vllmoperator.api.v1alpha1.spec.SecretKeyRef;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,8 @@ public final class VllmPodTemplate {
     PodTemplateSpec template =
         new PodTemplateSpecBuilder()
             .withNewMetadata()
-            .withLabels(Labels.pod(vllm))
+            .withLabels(labels(vllm))
+            .withAnnotations(LogShipping.podAnnotations(vllm))
             .endMetadata()
             .withNewSpec()
             // A Service named like `vllm` would inject VLLM_* variables that vLLM reads as config.
@@ -60,10 +62,16 @@ public final class VllmPodTemplate {
             .withRuntimeClassName(blankToNull(scheduling.getRuntimeClassName()))
             .endSpec()
             .build();
-    template
-        .getMetadata()
-        .setAnnotations(Map.of(REVISION_ANNOTATION, Revision.of(template.getSpec())));
+    Map<String, String> annotations = new LinkedHashMap<>(template.getMetadata().getAnnotations());
+    annotations.put(REVISION_ANNOTATION, Revision.of(template));
+    template.getMetadata().setAnnotations(annotations);
     return template;
+  }
+
+  private static Map<String, String> labels(VllmDeployment vllm) {
+    Map<String, String> labels = Labels.pod(vllm);
+    labels.putAll(LogShipping.podLabels(vllm));
+    return labels;
   }
 
   private static Container container(VllmDeployment vllm) {

@@ -10,8 +10,9 @@ import java.util.UUID;
 /**
  * The coordination.k8s.io Lease that decides which replica of the operator reconciles. The holder
  * renews it every {@code retryPeriod}; if it cannot renew within {@code renewDeadline} it stops
- * leading (and the process exits, JOSDK's default); a standby takes the Lease once it has not been
- * renewed for {@code leaseDuration}.
+ * leading (and the process exits, see {@link Leadership}); a standby takes the Lease once it has
+ * not been renewed for {@code leaseDuration}, or at once when the leader released it on shutdown
+ * ({@link LeaseRelease}).
  */
 public record LeaderElectionSettings(
     String leaseName,
@@ -72,9 +73,10 @@ public record LeaderElectionSettings(
         .withRenewDeadline(renewDeadline)
         .withRetryPeriod(retryPeriod)
         .withLeaderCallbacks(callbacks)
-        // A replica that lost the Lease may still have reconciles in flight: end the process so
-        // two replicas never write at once (the pod restarts and becomes a standby).
-        .withExitOnStopLeading(true)
+        // Leadership exits the process when the Lease is lost (two replicas must never write at
+        // once), but not when leading ends because the process shuts down: JOSDK would call
+        // System.exit from the shutdown hook, which never returns there.
+        .withExitOnStopLeading(false)
         .build();
   }
 

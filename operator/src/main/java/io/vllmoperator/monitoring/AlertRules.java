@@ -37,8 +37,24 @@ public final class AlertRules {
   public static ObjectNode ruleFile(VllmDeployment vllm) {
     ObjectNode rules = MonitoringAssets.get().alertTemplate();
     substitute(rules, placeholders(vllm), runbookUrl(vllm), "");
-    addAlertLabels(rules, MonitoringSettings.of(vllm).alertLabels());
+    addAlertLabels(rules, alertLabels(vllm));
     return rules;
+  }
+
+  /**
+   * spec.monitoring.alerts.labels, and with alert routing also `deployment` = the VllmDeployment's
+   * name, the one label its AlertmanagerConfig routes on (the vLLM-metric alerts name the
+   * deployment by `job`, the GPU alerts only by `pod`). Operator-metric alerts carry it already,
+   * with the same value; a user label of that name loses.
+   */
+  static Map<String, String> alertLabels(VllmDeployment vllm) {
+    MonitoringSettings monitoring = MonitoringSettings.of(vllm);
+    if (!monitoring.alertRouting()) {
+      return monitoring.alertLabels();
+    }
+    Map<String, String> labels = new LinkedHashMap<>(monitoring.alertLabels());
+    labels.put(AlertRouting.DEPLOYMENT_LABEL, Names.workload(vllm));
+    return labels;
   }
 
   /** The same rules as the spec of a prometheus-operator PrometheusRule. */

@@ -1,9 +1,6 @@
 package io.vllmoperator.monitoring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -25,15 +22,8 @@ public final class DashboardConfigs {
 
   private static final int HASH_HEX_CHARS = 10;
 
-  private static final ObjectWriter PRETTY =
-      new ObjectMapper()
-          .writer(
-              new DefaultPrettyPrinter()
-                  .withSeparators(
-                      Separators.createDefaultInstance()
-                          .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                  .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                  .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+  /** Compact: a per-deployment copy costs etcd space for every deployment that asks for one. */
+  private static final ObjectWriter COMPACT = new ObjectMapper().writer();
 
   private DashboardConfigs() {}
 
@@ -93,7 +83,7 @@ public final class DashboardConfigs {
 
   public static String write(JsonNode dashboard) {
     try {
-      return PRETTY.writeValueAsString(dashboard) + "\n";
+      return COMPACT.writeValueAsString(dashboard);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize a dashboard", e);
     }

@@ -26,10 +26,10 @@ import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
 import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
 import io.vllmoperator.config.UnreadableResource;
+import io.vllmoperator.dependent.AlertmanagerConfigDependentResource;
 import io.vllmoperator.dependent.ControllerRevisionDependentResource;
 import io.vllmoperator.dependent.DashboardsConfigMapDependentResource;
 import io.vllmoperator.dependent.DeploymentDependentResource;
-import io.vllmoperator.dependent.LogShippingConfigMapDependentResource;
 import io.vllmoperator.dependent.ModelCachePvcDependentResource;
 import io.vllmoperator.dependent.NetworkPolicyDependentResource;
 import io.vllmoperator.dependent.PrometheusOperatorCrdPresent;
@@ -101,13 +101,14 @@ import org.slf4j.LoggerFactory;
           activationCondition = PrometheusRuleDependentResource.CrdPresent.class,
           reconcilePrecondition = PrometheusRuleDependentResource.Enabled.class),
       @Dependent(
+          name = VllmDeploymentReconciler.ALERTMANAGER_CONFIG,
+          type = AlertmanagerConfigDependentResource.class,
+          activationCondition = AlertmanagerConfigDependentResource.CrdPresent.class,
+          reconcilePrecondition = AlertmanagerConfigDependentResource.Enabled.class),
+      @Dependent(
           name = "dashboards",
           type = DashboardsConfigMapDependentResource.class,
-          reconcilePrecondition = DashboardsConfigMapDependentResource.Enabled.class),
-      @Dependent(
-          name = "log-config",
-          type = LogShippingConfigMapDependentResource.class,
-          reconcilePrecondition = LogShippingConfigMapDependentResource.Enabled.class)
+          reconcilePrecondition = DashboardsConfigMapDependentResource.Enabled.class)
     })
 @ControllerConfiguration(
     name = "vllmdeployment",
@@ -118,6 +119,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
 
   static final String SERVICE_MONITOR = "service-monitor";
   static final String PROMETHEUS_RULE = "prometheus-rule";
+  static final String ALERTMANAGER_CONFIG = "alertmanager-config";
   private static final String PODS = "pods";
 
   /**
@@ -166,13 +168,15 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
     PreviousLogs logs = previousLogs(context);
     RevisionHistory history =
         RevisionHistory.of(context.getSecondaryResources(ControllerRevision.class));
+    List<PodObservation> observedPods =
+        PodObservation.of(List.copyOf(pods), vllm.getSpec().getGpu().getResource(), logs);
     RolloutDecision decision =
         RolloutStateMachine.decide(
             RolloutSettings.of(vllm, imagePullGrace),
             vllm.getStatus() == null ? null : vllm.getStatus().getRollout(),
             new RolloutObservation(
                 DeploymentObservation.of(deployment),
-                PodObservation.of(List.copyOf(pods), vllm.getSpec().getGpu().getResource(), logs),
+                observedPods,
                 history.revisions(),
                 history.newest(),
                 now));
@@ -191,7 +195,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
                 claimEvents.explain(c, p -> new ClaimEventReader(context.getClient()).eventsOf(p)));
     VllmDeploymentStatus status =
         new VllmStatusAggregator(now, logs, unbound)
-            .aggregate(vllm, decision, deployment, pods, crds);
+            .aggregate(vllm, decision, deployment, observedPods, crds);
     if (!sameStatus(vllm.getStatus(), status)) {
       String id = vllm.getMetadata().getNamespace() + "/" + vllm.getMetadata().getName();
       Long applied = vllm.getStatus() == null ? null : vllm.getStatus().getObservedGeneration();
@@ -227,9 +231,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   /**
    * A newly failed revision is written to the status before the rollback is applied: were the
    * operator to stop in between, the restarted one must not see the failed pods gone and roll the
-   * failed revision out again. Its Events go first: the restarted operator finds the failure in the
-   * status and records nothing, and an Event recorded twice (a stop before the status write) is one
-   * Event with count 2, as its name derives from its content.
+   * failed revision out again. Its Events follow the status write, as all Events do: a failed or
+   * conflicting patch is retried without recording them twice (a stop between the two loses them;
+   * the status and the RolledBack condition still say what happened).
    */
   private boolean rememberFailureFirst(
       VllmDeployment vllm, RolloutDecision decision, Context<VllmDeployment> context, Instant now) {
@@ -244,9 +248,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
             : Serialization.jsonMapper().convertValue(vllm.getStatus(), VllmDeploymentStatus.class);
     status.setRollout(decision.rollout());
     status.setPhase(decision.state().phase());
-    recordRolloutEvents(vllm, decision, context, now);
     PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
         vllm, withStatus(vllm, status), context);
+    recordRolloutEvents(vllm, decision, context, now);
     return true;
   }
 
@@ -327,7 +331,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   static PrometheusOperatorCrds prometheusOperatorCrds(Context<VllmDeployment> context) {
     var result = context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult();
     return new PrometheusOperatorCrds(
-        crdFound(result, SERVICE_MONITOR), crdFound(result, PROMETHEUS_RULE));
+        crdFound(result, SERVICE_MONITOR),
+        crdFound(result, PROMETHEUS_RULE),
+        crdFound(result, ALERTMANAGER_CONFIG));
   }
 
   private static boolean crdFound(Optional<WorkflowReconcileResult> result, String dependent) {
@@ -340,7 +346,8 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
   static boolean waitsForCrd(VllmDeployment vllm, PrometheusOperatorCrds crds) {
     MonitoringSettings monitoring = MonitoringSettings.of(vllm);
     return (monitoring.serviceMonitor() && !crds.serviceMonitors())
-        || (monitoring.alerts() && !crds.prometheusRules());
+        || (monitoring.alerts() && !crds.prometheusRules())
+        || (monitoring.alertRouting() && !crds.alertmanagerConfigs());
   }
 
   /** Pods are watched, never managed: their states explain a Degraded or stuck deployment. */

@@ -104,9 +104,7 @@ final class FailurePolicy {
 
   /** A finding from a container that terminated, not one about scheduling or pulling. */
   private static boolean crashed(PodDiagnosis.Finding finding, PodObservation pod) {
-    return pod.restarts() > 0
-        && !Set.of("InsufficientGpu", "Unschedulable", "ImagePullFailed", "ContainerConfigError")
-            .contains(finding.reason());
+    return pod.restarts() > 0 && !PodDiagnosis.BEFORE_START.contains(finding.reason());
   }
 
   private static Duration elapsed(PodObservation pod, Instant now) {

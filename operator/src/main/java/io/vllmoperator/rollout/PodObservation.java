@@ -30,8 +30,6 @@ public record PodObservation(
     String waitingReason,
     Optional<PodDiagnosis.Finding> finding) {
 
-  public static final String INSUFFICIENT_GPU = "InsufficientGpu";
-
   /** Pods being deleted are not observed: they neither serve nor count against a revision. */
   public static List<PodObservation> of(List<Pod> pods, String gpuResource, PreviousLogs logs) {
     return pods.stream()
@@ -91,7 +89,7 @@ public record PodObservation(
 
   /** The scheduler found no node with free GPUs for it. */
   public boolean waitingForGpus() {
-    return finding.map(f -> INSUFFICIENT_GPU.equals(f.reason())).orElse(false);
+    return finding.map(f -> PodDiagnosis.INSUFFICIENT_GPU.equals(f.reason())).orElse(false);
   }
 
   private static Optional<PodCondition> condition(List<PodCondition> conditions, String type) {

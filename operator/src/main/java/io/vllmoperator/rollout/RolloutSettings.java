@@ -4,7 +4,6 @@ import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.spec.InsufficientGpuPolicy;
 import io.vllmoperator.api.v1alpha1.spec.RolloutSpec;
 import io.vllmoperator.desired.Durations;
-import io.vllmoperator.desired.Revision;
 import io.vllmoperator.desired.VllmPodTemplate;
 import java.time.Duration;
 import java.util.Map;
@@ -71,7 +70,10 @@ public record RolloutSettings(
 
   /** The revision of the pod template the spec gives. */
   public static String targetRevision(VllmDeployment vllm) {
-    return Revision.of(VllmPodTemplate.of(vllm).getSpec());
+    return VllmPodTemplate.of(vllm)
+        .getMetadata()
+        .getAnnotations()
+        .get(VllmPodTemplate.REVISION_ANNOTATION);
   }
 
   /**

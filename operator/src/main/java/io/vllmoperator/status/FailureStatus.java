@@ -21,7 +21,7 @@ import java.util.Set;
 public final class FailureStatus {
   /** The workflow's dependents that are monitoring objects (see the reconciler's @Workflow). */
   public static final Set<String> MONITORING_DEPENDENTS =
-      Set.of("service-monitor", "prometheus-rule", "dashboards", "log-config");
+      Set.of("service-monitor", "prometheus-rule", "dashboards");
 
   private FailureStatus() {}
 

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +20,15 @@ import java.util.stream.Collectors;
 public final class PodDiagnosis {
   /** A finding: a CamelCase reason for conditions and events, and a one-line explanation. */
   public record Finding(String reason, String message) {}
+
+  public static final String INSUFFICIENT_GPU = "InsufficientGpu";
+  public static final String UNSCHEDULABLE = "Unschedulable";
+  public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
+  public static final String CONTAINER_CONFIG_ERROR = "ContainerConfigError";
+
+  /** Reasons about a pod that never ran its container: a restart count beside them is stale. */
+  public static final Set<String> BEFORE_START =
+      Set.of(INSUFFICIENT_GPU, UNSCHEDULABLE, IMAGE_PULL_FAILED, CONTAINER_CONFIG_ERROR);
 
   private static final int MAX_MESSAGE = 300;
 
@@ -34,11 +44,17 @@ public final class PodDiagnosis {
 
   /** As above, classifying each crashed container's previous log when {@code logs} has it. */
   public static Optional<Finding> of(Collection<Pod> pods, String gpuResource, PreviousLogs logs) {
-    return pods.stream()
-        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
-        .map(pod -> diagnose(pod, gpuResource, logs))
-        .flatMap(Optional::stream)
-        .min(Comparator.comparingInt(f -> severity(f.reason())));
+    return mostSevere(
+        pods.stream()
+            .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+            .map(pod -> diagnose(pod, gpuResource, logs))
+            .flatMap(Optional::stream)
+            .toList());
+  }
+
+  /** The most severe of {@code findings}; the first of equals, so order them stably. */
+  public static Optional<Finding> mostSevere(List<Finding> findings) {
+    return findings.stream().min(Comparator.comparingInt(f -> severity(f.reason())));
   }
 
   public static Optional<Finding> diagnose(Pod pod, String gpuResource, PreviousLogs logs) {
@@ -81,7 +97,7 @@ public final class PodDiagnosis {
                           + message)));
         }
         String reason =
-            message.contains("Insufficient " + gpuResource) ? "InsufficientGpu" : "Unschedulable";
+            message.contains("Insufficient " + gpuResource) ? INSUFFICIENT_GPU : UNSCHEDULABLE;
         return Optional.of(
             new Finding(
                 reason, "pod " + pod.getMetadata().getName() + " cannot be scheduled: " + message));
@@ -123,11 +139,11 @@ public final class PodDiagnosis {
         case "ImagePullBackOff", "ErrImagePull", "InvalidImageName" -> {
           return Optional.of(
               new Finding(
-                  "ImagePullFailed", prefix + clean(waiting.getMessage(), status.getImage())));
+                  IMAGE_PULL_FAILED, prefix + clean(waiting.getMessage(), status.getImage())));
         }
         case "CreateContainerConfigError", "CreateContainerError" -> {
           return Optional.of(
-              new Finding("ContainerConfigError", prefix + clean(waiting.getMessage(), "")));
+              new Finding(CONTAINER_CONFIG_ERROR, prefix + clean(waiting.getMessage(), "")));
         }
         default -> {}
       }
@@ -174,7 +190,7 @@ public final class PodDiagnosis {
   /** Lower sorts first: what most likely explains the others. */
   private static int severity(String reason) {
     return switch (reason) {
-      case "ContainerConfigError", "ImagePullFailed", "UnrecognizedArguments" -> 0;
+      case CONTAINER_CONFIG_ERROR, IMAGE_PULL_FAILED, "UnrecognizedArguments" -> 0;
       case "ModelAccessDenied",
           "ModelNotFound",
           "InvalidRevision",
@@ -190,7 +206,7 @@ public final class PodDiagnosis {
           "OOMKilled",
           CacheClaimDiagnosis.REASON ->
           1;
-      case "InsufficientGpu", "Unschedulable" -> 2;
+      case INSUFFICIENT_GPU, UNSCHEDULABLE -> 2;
       default -> 3;
     };
   }

@@ -19,6 +19,7 @@ import io.vllmoperator.rollout.RolloutStateMachine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -75,11 +76,12 @@ public final class VllmStatusAggregator {
         Optional.ofNullable(vllm.getStatus())
             .map(VllmDeploymentStatus::getRollout)
             .map(r -> r.getLastGoodRevision());
+    List<PodObservation> observedPods =
+        PodObservation.of(List.copyOf(pods), vllm.getSpec().getGpu().getResource(), previousLogs);
     RolloutObservation observation =
         new RolloutObservation(
             DeploymentObservation.of(deployment),
-            PodObservation.of(
-                List.copyOf(pods), vllm.getSpec().getGpu().getResource(), previousLogs),
+            observedPods,
             lastGood.map(Set::of).orElse(Set.of()),
             lastGood,
             now);
@@ -88,27 +90,35 @@ public final class VllmStatusAggregator {
             RolloutSettings.of(vllm, RolloutSettings.DEFAULT_IMAGE_PULL_GRACE),
             vllm.getStatus() == null ? null : vllm.getStatus().getRollout(),
             observation);
-    return aggregate(vllm, decision, deployment, pods, crds);
+    return aggregate(vllm, decision, deployment, observedPods, crds);
   }
 
-  /** Maps the rollout decision and what is observed to phase and conditions; decides nothing. */
+  /**
+   * Maps the rollout decision and what is observed to phase and conditions; decides nothing.
+   *
+   * @param pods the pods as the decision observed them, with their diagnosis
+   */
   public VllmDeploymentStatus aggregate(
       VllmDeployment vllm,
       RolloutDecision decision,
       Optional<Deployment> deployment,
-      Collection<Pod> pods,
+      List<PodObservation> pods,
       PrometheusOperatorCrds crds) {
     VllmDeploymentStatus previous =
         vllm.getStatus() == null ? new VllmDeploymentStatus() : vllm.getStatus();
     Observed observed = Observed.of(vllm, deployment);
     // A pod that serves now is not in trouble, whatever its past restarts say.
-    List<Pod> notReady = pods.stream().filter(p -> !ready(p)).toList();
+    Optional<PodDiagnosis.Finding> notServing =
+        PodDiagnosis.mostSevere(
+            pods.stream()
+                .filter(p -> !p.ready())
+                .sorted(Comparator.comparing(PodObservation::name))
+                .map(PodObservation::finding)
+                .flatMap(Optional::stream)
+                .toList());
     Optional<PodDiagnosis.Finding> foreign = deployment.flatMap(ForeignTemplateFields::of);
     Optional<PodDiagnosis.Finding> trouble =
-        PodDiagnosis.mostSevere(
-            cacheClaim,
-            PodDiagnosis.of(notReady, vllm.getSpec().getGpu().getResource(), previousLogs),
-            foreign);
+        PodDiagnosis.mostSevere(cacheClaim, notServing, foreign);
     Long generation = vllm.getMetadata().getGeneration();
     List<Condition> before = previous.getConditions();
 
@@ -241,8 +251,9 @@ public final class VllmStatusAggregator {
 
   /**
    * True (AllCreated) when every monitoring object the spec asks for exists; False
-   * (PrometheusOperatorNotInstalled) while a wanted ServiceMonitor or PrometheusRule waits for its
-   * CRD; False (Disabled) when spec.monitoring turns everything off.
+   * (PrometheusOperatorNotInstalled) while a wanted ServiceMonitor, PrometheusRule or
+   * AlertmanagerConfig waits for its CRD; False (Disabled) when spec.monitoring turns everything
+   * off.
    */
   private Condition monitoringReady(
       VllmDeployment vllm, PrometheusOperatorCrds crds, Long generation, List<Condition> before) {
@@ -252,7 +263,7 @@ public final class VllmStatusAggregator {
           Conditions.MONITORING_READY,
           false,
           MONITORING_DISABLED,
-          "spec.monitoring turns off scraping, alerts, dashboards and log shipping",
+          "spec.monitoring turns off scraping, alerts and dashboards",
           generation,
           before,
           now);
@@ -265,11 +276,11 @@ public final class VllmStatusAggregator {
     if (monitoring.alerts()) {
       (crds.prometheusRules() ? created : waiting).add("PrometheusRule");
     }
+    if (monitoring.alertRouting()) {
+      (crds.alertmanagerConfigs() ? created : waiting).add("AlertmanagerConfig");
+    }
     if (monitoring.dashboards()) {
       created.add("ConfigMap " + Names.dashboards(vllm));
-    }
-    if (monitoring.logShipping()) {
-      created.add("ConfigMap " + Names.logConfig(vllm));
     }
     if (!waiting.isEmpty()) {
       return Conditions.of(
@@ -292,13 +303,6 @@ public final class VllmStatusAggregator {
         generation,
         before,
         now);
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** What the Deployment controller reports: the replica counts. */

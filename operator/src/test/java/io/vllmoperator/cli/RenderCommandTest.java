@@ -25,7 +25,7 @@ class RenderCommandTest {
       apiVersion: vllm-operator.io/v1alpha1
       kind: VllmDeployment
       metadata: {name: b}
-      spec: {model: {name: m, cache: {size: 10Gi}}}
+      spec: {model: {name: m, cache: {size: 10Gi}}, monitoring: {dashboards: {enabled: true}}}
       """;
 
   @Test
@@ -47,15 +47,12 @@ class RenderCommandTest {
             "Service/team/a",
             "ServiceMonitor/team/a",
             "PrometheusRule/team/a",
-            "ConfigMap/team/a-dashboards",
-            "ConfigMap/team/a-logs",
             "PersistentVolumeClaim/ml/b-cache",
             "Deployment/ml/b",
             "Service/ml/b",
             "ServiceMonitor/ml/b",
             "PrometheusRule/ml/b",
-            "ConfigMap/ml/b-dashboards",
-            "ConfigMap/ml/b-logs");
+            "ConfigMap/ml/b-dashboards");
   }
 
   @Test
@@ -68,13 +65,10 @@ class RenderCommandTest {
         .containsExactly(
             "Deployment/a",
             "Service/a",
-            "ConfigMap/a-dashboards",
-            "ConfigMap/a-logs",
             "PersistentVolumeClaim/b-cache",
             "Deployment/b",
             "Service/b",
-            "ConfigMap/b-dashboards",
-            "ConfigMap/b-logs");
+            "ConfigMap/b-dashboards");
   }
 
   @Test

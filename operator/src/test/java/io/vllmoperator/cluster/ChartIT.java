@@ -8,18 +8,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.status.Phase;
 import io.vllmoperator.config.OperatorConfig;
 import io.vllmoperator.desired.Durations;
+import io.vllmoperator.leader.LeaderElectionSettings;
+import io.vllmoperator.leader.LeaseRelease;
 import io.vllmoperator.status.Conditions;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -164,31 +170,38 @@ class ChartIT {
       assertThat(allowed(asOperator, RELEASE_NS, "create", "leases", lease)).isTrue();
       assertThat(allowed(asOperator, RELEASE_NS, "get", "leases", lease)).isTrue();
       assertThat(allowed(asOperator, RELEASE_NS, "update", "leases", lease)).isTrue();
+      assertThat(allowed(asOperator, RELEASE_NS, "patch", "leases", lease)).isTrue();
       assertThat(allowed(asOperator, RELEASE_NS, "get", "leases", "someone-elses-lease")).isFalse();
       assertThat(allowed(asOperator, RELEASE_NS, "delete", "leases", lease)).isFalse();
       assertThat(allowed(asOperator, RELEASE_NS, "list", "leases", "")).isFalse();
       assertThat(allowed(asOperator, WORKLOAD_NS, "create", "leases", "")).isFalse();
       assertThat(allowed(asOperator, "kube-system", "get", "leases", lease)).isFalse();
 
-      // The calls fabric8's LeaseLock makes, for real: create, get, update.
-      var leases = asOperator.leases().inNamespace(RELEASE_NS);
-      leases
-          .resource(
-              new LeaseBuilder()
-                  .withNewMetadata()
-                  .withName(lease)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withHolderIdentity("chart-it")
-                  .withLeaseDurationSeconds(15)
-                  .endSpec()
-                  .build())
-          .create();
-      Lease held = leases.withName(lease).get();
-      held.getSpec().setHolderIdentity("chart-it-2");
-      leases.resource(held).update();
-      assertThat(leases.withName(lease).get().getSpec().getHolderIdentity())
-          .isEqualTo("chart-it-2");
+      // The calls the operator makes, for real: fabric8's LeaseLock (create, get, and a merge
+      // patch to renew), then the release on shutdown (get, update).
+      var lock = new LeaseLock(RELEASE_NS, lease, "chart-it");
+      // A Lease keeps microseconds: whole seconds compare exactly.
+      ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+      lock.create(
+          asOperator, new LeaderElectionRecord("chart-it", Duration.ofSeconds(15), now, now, 0));
+      assertThat(lock.get(asOperator).getHolderIdentity()).isEqualTo("chart-it");
+      ZonedDateTime renewed = now.plusSeconds(2);
+      lock.update(
+          asOperator,
+          new LeaderElectionRecord("chart-it", Duration.ofSeconds(15), now, renewed, 0));
+      assertThat(lock.get(asOperator).getRenewTime().toInstant()).isEqualTo(renewed.toInstant());
+      var settings =
+          new LeaderElectionSettings(
+              lease,
+              RELEASE_NS,
+              "chart-it",
+              Duration.ofSeconds(15),
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(2));
+      assertThat(LeaseRelease.release(asOperator, settings, Clock.systemUTC())).isTrue();
+      assertThat(asOperator.leases().inNamespace(RELEASE_NS).withName(lease).get().getSpec())
+          .satisfies(spec -> assertThat(spec.getHolderIdentity()).isNull())
+          .satisfies(spec -> assertThat(spec.getLeaseDurationSeconds()).isEqualTo(1));
     } finally {
       admin.leases().inNamespace(RELEASE_NS).withName(lease).delete();
     }
@@ -211,6 +224,43 @@ class ChartIT {
     assertThat(zero.output()).contains("resyncInterval must be longer than zero");
   }
 
+  @Test
+  void logAndShutdownValuesArePassedAsFlagsTheOperatorAccepts() throws IOException {
+    List<String> defaults = operatorArgs();
+    assertThat(defaults)
+        .contains("--log-format=json", "--log-level=info", "--shutdown-timeout=20s");
+    List<String> set =
+        operatorArgs(
+            "--set",
+            "logFormat=text",
+            "--set",
+            "logLevel=debug",
+            "--set",
+            "shutdownTimeoutSeconds=45");
+    assertThat(set).contains("--log-format=text", "--log-level=debug", "--shutdown-timeout=45s");
+    // The operator's own parser takes what the chart passes (args[0] is the subcommand).
+    new picocli.CommandLine(new io.vllmoperator.cli.RunCommand())
+        .parseArgs(set.subList(1, set.size()).toArray(String[]::new));
+
+    var template = cluster.helm("template", RELEASE, chart(), "--set", "shutdownTimeoutSeconds=45");
+    JsonNode pod =
+        documents(template.output()).stream()
+            .filter(d -> "Deployment".equals(d.path("kind").asText()))
+            .findFirst()
+            .orElseThrow()
+            .at("/spec/template/spec");
+    assertThat(pod.path("terminationGracePeriodSeconds").asInt())
+        .as("SIGKILL comes after the shutdown timeout")
+        .isEqualTo(55);
+    assertThat(pod.at("/containers/0/env").toString())
+        .as("no JAVA_TOOL_OPTIONS, whose 'Picked up' line would not be JSON")
+        .doesNotContain("JAVA_TOOL_OPTIONS");
+
+    var badFormat = cluster.helm("template", RELEASE, chart(), "--set", "logFormat=xml");
+    assertThat(badFormat.exitCode()).isNotZero();
+    assertThat(badFormat.output()).contains("logFormat");
+  }
+
   private static List<String> operatorArgs(String... set) throws IOException {
     List<String> command = new ArrayList<>(List.of("template", RELEASE, chart()));
     command.addAll(List.of(set));
@@ -228,9 +278,8 @@ class ChartIT {
 
   @Test
   void sharedDashboardsAreTheRepositorysFilesForTheGrafanaSidecar() throws IOException {
-    var template =
-        cluster.helm(
-            "template", RELEASE, chart(), "-n", RELEASE_NS, "--set", "dashboards.enabled=true");
+    // On by default: the fleet's one set.
+    var template = cluster.helm("template", RELEASE, chart(), "-n", RELEASE_NS);
     assertThat(template.exitCode()).as(template.output()).isZero();
 
     List<JsonNode> dashboards =
@@ -246,7 +295,9 @@ class ChartIT {
               java.nio.file.Files.readString(
                   TestManifests.repoRoot().resolve("dashboards").resolve(entry.getKey())));
     }
-    var off = cluster.helm("template", RELEASE, chart(), "-n", RELEASE_NS);
+    var off =
+        cluster.helm(
+            "template", RELEASE, chart(), "-n", RELEASE_NS, "--set", "dashboards.enabled=false");
     assertThat(off.output()).doesNotContain("grafana_dashboard");
   }
 
@@ -287,6 +338,22 @@ class ChartIT {
                   .filter(e -> "vllm-operator".equals(e.getSource().getComponent())))
           .as("events recorded with the chart's permissions")
           .isNotEmpty();
+    }
+  }
+
+  @Test
+  void theOperatorManagesMonitoringObjectsButNeverReadsTheReceiversSecrets() {
+    try (KubernetesClient asOperator = cluster.newClientAs(RELEASE_NS, RELEASE)) {
+      for (String resource : List.of("servicemonitors", "prometheusrules", "alertmanagerconfigs")) {
+        for (String verb : List.of("get", "list", "watch", "create", "patch", "update", "delete")) {
+          assertThat(allowed(asOperator, WORKLOAD_NS, verb, resource, ""))
+              .as(verb + " " + resource)
+              .isTrue();
+        }
+      }
+      assertThat(allowed(asOperator, WORKLOAD_NS, "get", "secrets", "alert-receivers"))
+          .as("receiver credentials stay Secret references that prometheus-operator reads")
+          .isFalse();
     }
   }
 
@@ -343,7 +410,7 @@ class ChartIT {
 
   /**
    * The API server's own answer for the client's identity (SelfSubjectAccessReview). {@code
-   * resource} may name a subresource (pods/log); leases are in coordination.k8s.io.
+   * resource} may name a subresource (pods/log); see {@link #group} for the API groups.
    */
   private static boolean allowed(
       KubernetesClient client, String namespace, String verb, String resource, String name) {
@@ -354,7 +421,7 @@ class ChartIT {
             .withNewResourceAttributes()
             .withNamespace(namespace)
             .withVerb(verb)
-            .withGroup("leases".equals(parts[0]) ? "coordination.k8s.io" : "")
+            .withGroup(group(parts[0]))
             .withResource(parts[0])
             .withSubresource(parts.length > 1 ? parts[1] : "")
             .withName(name)
@@ -368,6 +435,14 @@ class ChartIT {
         .create(review)
         .getStatus()
         .getAllowed();
+  }
+
+  private static String group(String resource) {
+    return switch (resource) {
+      case "leases" -> "coordination.k8s.io";
+      case "servicemonitors", "prometheusrules", "alertmanagerconfigs" -> "monitoring.coreos.com";
+      default -> "";
+    };
   }
 
   private static JsonNode only(List<JsonNode> docs, String kind) {

@@ -200,6 +200,39 @@ public final class LocalCluster implements TestCluster {
     return Path.of(lastLine(testbin.output()));
   }
 
+  /**
+   * prometheus-operator's CRD of this plural (e.g. "servicemonitors") with its full schema, as
+   * scripts/testbin extracted it from the prometheus-operator module. Apply it server-side.
+   */
+  public Path prometheusOperatorCrd(String plural) {
+    Path file =
+        binDir
+            .getParent()
+            .resolve("prometheus-operator-crds")
+            .resolve("monitoring.coreos.com_" + plural + ".yaml");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException(file + " is missing: scripts/testbin extracts it");
+    }
+    return file;
+  }
+
+  /**
+   * kubectl's {@code -f} value for the prometheus-operator CRDs the operator creates objects of
+   * (ServiceMonitor, PrometheusRule, AlertmanagerConfig), with their full schemas.
+   */
+  public String monitoringCrds() {
+    return prometheusOperatorCrd("servicemonitors")
+        + ","
+        + prometheusOperatorCrd("prometheusrules")
+        + ","
+        + prometheusOperatorCrd("alertmanagerconfigs");
+  }
+
+  /** A binary that scripts/testbin built (kubectl, prometheus-operator, ...). */
+  public Path binary(String name) {
+    return binDir.resolve(name);
+  }
+
   /** The admin kubeconfig, for processes started against this cluster. */
   public Path kubeconfig() {
     return kubeconfig;

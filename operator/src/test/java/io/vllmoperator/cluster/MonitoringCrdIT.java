@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1alpha1.AlertmanagerConfig;
 import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.status.Phase;
@@ -42,14 +43,22 @@ class MonitoringCrdIT {
   static void stop() {
     client.resources(VllmDeployment.class).inNamespace(NS).delete();
     operator.close();
-    cluster.kubectl("", "delete", "--ignore-not-found", "-f", standInCrds());
+    cluster.kubectl("", "delete", "--ignore-not-found", "-f", cluster.monitoringCrds());
     client.close();
   }
 
   @Test
   void monitoringObjectsAppearOnceThePrometheusOperatorCrdsDoAndThenStayUntouched()
       throws InterruptedException {
-    VllmDeployment vllm = TestManifests.vllm(NAME, "model: {name: Qwen/Qwen2.5-1.5B-Instruct}");
+    VllmDeployment vllm =
+        TestManifests.vllm(
+            NAME,
+            "model: {name: Qwen/Qwen2.5-1.5B-Instruct}\n"
+                + "monitoring:\n"
+                + "  dashboards: {enabled: true}\n"
+                + "  alertRouting:\n"
+                + "    enabled: true\n"
+                + "    critical: [{webhook: {urlSecret: {name: receivers, key: pager}}}]\n");
     vllm.getMetadata().setNamespace(NS);
     vllm.getMetadata().setGeneration(null);
     client.resource(vllm).create();
@@ -66,16 +75,22 @@ class MonitoringCrdIT {
         .as("dashboards need no prometheus-operator")
         .isNotNull();
 
-    var installed = cluster.kubectl("", "apply", "--server-side", "-f", standInCrds());
+    var installed = cluster.kubectl("", "apply", "--server-side", "-f", cluster.monitoringCrds());
     assertThat(installed.exitCode()).as(installed.output()).isZero();
 
-    await("ServiceMonitor and PrometheusRule created without a restart")
+    await("ServiceMonitor, PrometheusRule and AlertmanagerConfig created without a restart")
         .atMost(Duration.ofSeconds(150))
         .pollInterval(Duration.ofSeconds(2))
         .until(
             () ->
                 client.resources(ServiceMonitor.class).inNamespace(NS).withName(NAME).get() != null
                     && client.resources(PrometheusRule.class).inNamespace(NS).withName(NAME).get()
+                        != null
+                    && client
+                            .resources(AlertmanagerConfig.class)
+                            .inNamespace(NS)
+                            .withName(NAME)
+                            .get()
                         != null
                     && monitoringReason().filter("AllCreated"::equals).isPresent());
     PrometheusRule rule =
@@ -86,6 +101,17 @@ class MonitoringCrdIT {
     assertThat(rule.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(o -> assertThat(o.getName()).isEqualTo(NAME));
+    AlertmanagerConfig routing =
+        client.resources(AlertmanagerConfig.class).inNamespace(NS).withName(NAME).get();
+    assertThat(routing.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo(NAME));
+    assertThat(routing.getSpec().getReceivers())
+        .extracting(r -> r.getName())
+        .containsExactly("none", "critical");
+    assertThat(routing.getSpec().getReceivers().get(1).getWebhookConfigs())
+        .singleElement()
+        .satisfies(w -> assertThat(w.getUrlSecret().getName()).isEqualTo("receivers"));
     // Phase events form one chain: only the first starts from "(none)", every other one leaves a
     // phase an earlier one entered. A reconcile that read a stale status would start a second
     // chain. (Event timestamps have one-second resolution, so the check ignores their order.)
@@ -111,6 +137,7 @@ class MonitoringCrdIT {
             "configmaps",
             "servicemonitors",
             "prometheusrules",
+            "alertmanagerconfigs",
             "vllmdeployments",
             "events");
     double reconciles = operator.successfulReconciles();
@@ -148,11 +175,5 @@ class MonitoringCrdIT {
     }
     return Conditions.find(current.getStatus().getConditions(), Conditions.MONITORING_READY)
         .map(c -> c.getReason());
-  }
-
-  private static String standInCrds() {
-    return TestManifests.repoRoot()
-        .resolve("operator/src/test/resources/cluster/prometheus-operator-crds.yaml")
-        .toString();
   }
 }

@@ -1,9 +1,9 @@
 package io.vllmoperator.cluster;
 
 import io.vllmoperator.TestManifests;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -26,27 +26,62 @@ final class OperatorProcess implements AutoCloseable {
   private final int httpPort;
   private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
-  private OperatorProcess(Process process, int httpPort) {
+  private final Thread reader;
+
+  /**
+   * The process writes into {@code output} (a file, not a pipe: the JDK closes a pipe's stream when
+   * the process exits, and a reader still in it loses the last lines, e.g. those of a graceful
+   * shutdown); this follows the file until the process has exited and all of it is read.
+   */
+  private OperatorProcess(Process process, int httpPort, Path output) {
     this.process = process;
     this.httpPort = httpPort;
-    Thread reader =
-        new Thread(
-            () -> {
-              try (var in =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  lines.add(line);
-                  System.out.println("[operator] " + line);
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-            },
-            "operator-output");
+    this.reader = new Thread(() -> follow(output), "operator-output");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  private void follow(Path output) {
+    try (InputStream in = Files.newInputStream(output)) {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      while (true) {
+        boolean exited = !process.isAlive();
+        int n = in.read(buffer);
+        if (n < 0) {
+          if (exited) {
+            break;
+          }
+          Thread.sleep(50);
+          continue;
+        }
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            add(line.toString(StandardCharsets.UTF_8));
+            line.reset();
+          } else {
+            line.write(buffer[i]);
+          }
+        }
+      }
+      if (line.size() > 0) {
+        add(line.toString(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void add(String line) {
+    lines.add(line);
+    System.out.println("[operator] " + line);
+  }
+
+  /** After the process ended: until every line it wrote has been read. */
+  private void awaitOutput() throws InterruptedException {
+    reader.join(Duration.ofSeconds(10).toMillis());
   }
 
   static OperatorProcess start(Path kubeconfig, String... args) {
@@ -64,7 +99,9 @@ final class OperatorProcess implements AutoCloseable {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(List.of("-jar", jar.toString(), "run", "--http-port", String.valueOf(port)));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path output = outputFile(port);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().remove("POD_NAMESPACE");
     builder.environment().remove("WATCH_NAMESPACES");
@@ -73,7 +110,7 @@ final class OperatorProcess implements AutoCloseable {
     builder.environment().remove("KUBERNETES_SERVICE_PORT");
     builder.environment().putAll(env);
     try {
-      return new OperatorProcess(builder.start(), port);
+      return new OperatorProcess(builder.start(), port, output);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -88,6 +125,27 @@ final class OperatorProcess implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
+    awaitOutput();
+  }
+
+  /**
+   * SIGTERM, as the kubelet sends it: the graceful shutdown runs. Waits up to {@code atMost} for
+   * the process to exit (then kills it) and returns how long it took.
+   */
+  Duration terminate(Duration atMost) throws InterruptedException {
+    long start = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    awaitOutput();
+    return took;
+  }
+
+  int exitValue() {
+    return process.exitValue();
   }
 
   boolean isAlive() {
@@ -103,6 +161,17 @@ final class OperatorProcess implements AutoCloseable {
   List<String> linesFrom(int from) {
     synchronized (lines) {
       return List.copyOf(lines.subList(Math.min(from, lines.size()), lines.size()));
+    }
+  }
+
+  /** operator/target/operator-processes/: kept after the run, one file per process. */
+  private static Path outputFile(int port) {
+    try {
+      Path dir = TestManifests.repoRoot().resolve("operator/target/operator-processes");
+      Files.createDirectories(dir);
+      return Files.createTempFile(dir, "operator-" + port + "-", ".log");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

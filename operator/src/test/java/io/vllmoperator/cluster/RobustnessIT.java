@@ -60,7 +60,7 @@ class RobustnessIT {
   static void stop() {
     try {
       client.resources(VllmDeployment.class).inNamespace(NS).delete();
-      cluster.kubectl("", "delete", "--ignore-not-found", "-f", standInCrds());
+      cluster.kubectl("", "delete", "--ignore-not-found", "-f", cluster.monitoringCrds());
       ClusterFixtures.installCrd(client);
     } finally {
       if (operator != null) {
@@ -161,7 +161,7 @@ class RobustnessIT {
   @Test
   @Order(2)
   void monitoringObjectsComeBackAfterTheirCrdsAreDeletedAndReinstalled() {
-    var installed = cluster.kubectl("", "apply", "--server-side", "-f", standInCrds());
+    var installed = cluster.kubectl("", "apply", "--server-side", "-f", cluster.monitoringCrds());
     assertThat(installed.exitCode()).as(installed.output()).isZero();
     List<String> names = IntStream.range(0, 5).mapToObj(i -> "watched-" + i).toList();
     names.forEach(name -> create(name, "replicas: 0"));
@@ -172,7 +172,7 @@ class RobustnessIT {
 
     int linesBefore = operator.lineCount();
     Instant deleted = Instant.now();
-    var removed = cluster.kubectl("", "delete", "-f", standInCrds());
+    var removed = cluster.kubectl("", "delete", "-f", cluster.monitoringCrds());
     assertThat(removed.exitCode()).as(removed.output()).isZero();
     await("MonitoringReady=False on every VllmDeployment")
         .atMost(Duration.ofSeconds(90))
@@ -185,7 +185,7 @@ class RobustnessIT {
 
     int linesAtReinstall = operator.lineCount();
     Instant reinstalled = Instant.now();
-    installed = cluster.kubectl("", "apply", "--server-side", "-f", standInCrds());
+    installed = cluster.kubectl("", "apply", "--server-side", "-f", cluster.monitoringCrds());
     assertThat(installed.exitCode()).as(installed.output()).isZero();
     await("every ServiceMonitor and PrometheusRule back without a restart")
         .atMost(RESYNC.plusSeconds(60))
@@ -384,11 +384,5 @@ class RobustnessIT {
   private static void report(String scenario, List<String> lines) {
     System.out.printf("=== %s: %d operator log lines%n", scenario, lines.size());
     lines.forEach(l -> System.out.println("    " + l));
-  }
-
-  private static String standInCrds() {
-    return TestManifests.repoRoot()
-        .resolve("operator/src/test/resources/cluster/prometheus-operator-crds.yaml")
-        .toString();
   }
 }

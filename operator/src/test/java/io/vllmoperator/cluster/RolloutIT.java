@@ -3,6 +3,7 @@ package io.vllmoperator.cluster;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,6 +19,7 @@ import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
 import io.vllmoperator.config.OperatorConfig;
 import io.vllmoperator.desired.Labels;
 import io.vllmoperator.desired.VllmPodTemplate;
+import io.vllmoperator.monitoring.ArgoCdHealth;
 import io.vllmoperator.status.Conditions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,6 +93,8 @@ class RolloutIT {
   private static final Duration IMAGE_PULL_GRACE = Duration.ofSeconds(10);
   private static final Duration SCENARIO_LIMIT = Duration.ofMinutes(6);
   private static final String RESTART_NS = "rollout-restart";
+  private static final String FAILOVER_NS = "rollout-leader-failover";
+  private static final Duration FAILOVER_LEASE = Duration.ofSeconds(8);
   private static final String CRASH =
       "Traceback (most recent call last):\n  File \"/opt/app/start.py\", line 12, in <module>\n"
           + "SystemExit: 3";
@@ -135,6 +139,7 @@ class RolloutIT {
     all.put("operator-restart", this::operatorRestartedMidRollout);
     all.put("spec-change-in-rollback", this::specChangedDuringRollback);
     all.put("scale-up", this::scaleUpDuringLoad);
+    all.put("leader-failover", this::leaderKilledMidRollout);
 
     String only = System.getProperty("rollout.scenarios", "");
     if (!only.isBlank()) {
@@ -146,12 +151,15 @@ class RolloutIT {
       String namespace = namespace(name);
       ClusterFixtures.ensureNamespace(client, namespace);
       leftoversGone(namespace);
-      if (!namespace.equals(RESTART_NS)) {
+      if (!namespace.equals(RESTART_NS) && !namespace.equals(FAILOVER_NS)) {
         inProcess.add(namespace);
       }
     }
-    operator =
-        InProcessOperator.start(client, OperatorConfig.defaults(), IMAGE_PULL_GRACE, inProcess);
+    // No namespace would mean every namespace, the process-run scenarios' too.
+    if (!inProcess.isEmpty()) {
+      operator =
+          InProcessOperator.start(client, OperatorConfig.defaults(), IMAGE_PULL_GRACE, inProcess);
+    }
     if (all.containsKey("operator-restart")) {
       restartable = startRestartable();
     }
@@ -242,6 +250,11 @@ class RolloutIT {
   @Test
   void aSpecChangeDuringARollbackRollsTheNewRevisionOut() throws Throwable {
     outcome("spec-change-in-rollback");
+  }
+
+  @Test
+  void theStandbyFinishesARolloutWhoseLeaderWasKilledWithoutDuplicates() throws Throwable {
+    outcome("leader-failover");
   }
 
   @Test
@@ -643,6 +656,12 @@ class RolloutIT {
     restartable = startRestartable();
 
     rollingBack.get(120, SECONDS);
+    // Still mid-rollback (the old revision's pod loads for 30 s), but after the Events that follow
+    // the status write: a kill between the two would lose them, by design.
+    r.within(
+        "the RollingBack Event is recorded",
+        Duration.ofSeconds(15),
+        () -> r.eventCount("Warning", "RollingBack") > 0);
     restartable.kill();
     r.extra.put("kill2_deployment_template", r.deploymentRevision().equals(rev1) ? "old" : "new");
     sleep(Duration.ofSeconds(2));
@@ -662,6 +681,78 @@ class RolloutIT {
         .containsExactly(Phase.ROLLING_BACK, Phase.ROLLED_BACK);
     r.assertMinReady(1);
     r.reportRollback(rev2, 2);
+  }
+
+  /**
+   * Two packaged operators with leader election; the leader is SIGKILLed after the new revision's
+   * first crash. The standby takes the Lease and finishes the rollout (here: the rollback) with one
+   * Event of each kind, each with count 1. Who wrote is the API server's count per user (one
+   * FlowSchema per operator identity, as in LeaderElectionIT): the standby wrote nothing before.
+   */
+  private void leaderKilledMidRollout(Run r) throws Exception {
+    String group = "rollout-failover-operators";
+    failoverIdentities(group, "apply");
+    OperatorProcess a = null;
+    OperatorProcess b = null;
+    try {
+      a = startFailover(group, "a");
+      r.within("a holds the Lease", Duration.ofSeconds(90), () -> "a".equals(leaseHolder()));
+      b = startFailover(group, "b");
+      String rollout = "{maxSurge: 0, maxUnavailable: 1}";
+      VllmDeployment v1 = r.manifest(r.spec(V1, 2, roomy, rollout));
+      VllmDeployment v2 = r.manifest(r.spec(V2, 2, roomy, rollout));
+      String rev1 = revision(v1);
+      String rev2 = revision(v2);
+      r.create(v1);
+      r.awaitStable(rev1, 2, Duration.ofSeconds(120));
+      KwokFaults.crashLoop(client, r.target(rev2), 3, Duration.ofSeconds(4), 1, CRASH);
+      r.armed(rev2, roomy);
+      double standbyBefore = failoverWrites("b");
+
+      r.change(v2);
+      r.within(
+          "a pod of " + rev2 + " crashed",
+          Duration.ofSeconds(60),
+          () -> r.sampler.firstFault(rev2, r.changedAt).isPresent());
+      double standbyWrites = failoverWrites("b") - standbyBefore;
+      Instant killed = Instant.now();
+      a.kill();
+      r.within(
+          "b takes the Lease", FAILOVER_LEASE.multipliedBy(3), () -> "b".equals(leaseHolder()));
+      Duration takeover = Duration.between(killed, Instant.now());
+      double leaderBefore = failoverWrites("b");
+
+      r.awaitPhase(Phase.ROLLED_BACK, Duration.ofSeconds(120));
+      r.assertRolledBack(rev1, rev2, "ContainerCrashing", 2);
+      SoftAssertions soft = r.soft;
+      soft.assertThat(standbyWrites).as("the standby's writes before the kill").isZero();
+      for (String[] kind :
+          new String[][] {
+            {"Warning", "RolloutFailed"}, {"Warning", "RollingBack"}, {"Normal", "RolledBack"}
+          }) {
+        soft.assertThat(r.events(kind[0], kind[1]))
+            .as("%s Events: one, recorded once (count 1)", kind[1])
+            .singleElement()
+            .satisfies(e -> soft.assertThat(e.getCount()).as(kind[1] + " count").isEqualTo(1));
+      }
+      soft.assertThat(r.events("Normal", "RolloutStarted"))
+          .as("RolloutStarted Events of %s: one, count 1", rev2)
+          .filteredOn(e -> e.getMessage().contains(rev2))
+          .singleElement()
+          .satisfies(e -> soft.assertThat(e.getCount()).as("its count").isEqualTo(1));
+      r.assertMinReady(1);
+      r.extra.put("takeover_s", ReadyReplicaSampler.seconds(takeover));
+      r.extra.put("lease_s", String.valueOf(FAILOVER_LEASE.toSeconds()));
+      r.extra.put("new_leader_writes", String.format("%.0f", failoverWrites("b") - leaderBefore));
+      r.reportRollback(rev2, 2);
+    } finally {
+      for (OperatorProcess operator : new OperatorProcess[] {a, b}) {
+        if (operator != null) {
+          operator.close();
+        }
+      }
+      failoverIdentities(group, "delete");
+    }
   }
 
   /** A new spec while the rollback waits on the old revision's loading pod: the new one wins. */
@@ -801,6 +892,7 @@ class RolloutIT {
                           .collect(Collectors.joining("\n"));
           throw new AssertionError(name + ": " + e + soft + "\n" + describe(), e);
         }
+        assertArgoCdHealth();
         try {
           soft.assertAll();
         } catch (AssertionError e) {
@@ -811,6 +903,32 @@ class RolloutIT {
           sampler.close();
         }
       }
+    }
+
+    /**
+     * The Argo CD health check on the status the operator really wrote at the scenario's end, per
+     * docs/argocd.md's table; the object is kept in target/argocd-live/ to refresh the samples.
+     */
+    private void assertArgoCdHealth() {
+      try {
+        assertArgoCdHealthOf(get());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private void assertArgoCdHealthOf(VllmDeployment live) throws IOException {
+      var object = Serialization.jsonMapper().valueToTree(live);
+      Path kept = TestManifests.repoRoot().resolve("operator/target/argocd-live/" + name + ".json");
+      Files.createDirectories(kept.getParent());
+      Files.writeString(
+          kept,
+          Serialization.jsonMapper().writerWithDefaultPrettyPrinter().writeValueAsString(live));
+      ArgoCdHealth.Verdict verdict = ArgoCdHealth.of((JsonNode) object);
+      System.out.printf(
+          "ARGOCD-HEALTH name=%s phase=%s health=%s message=%s%n",
+          name, live.getStatus().getPhase().value(), verdict.status(), verdict.message());
+      soft.assertThat(verdict).as("Argo CD health").isEqualTo(ArgoCdExpectations.of(live));
     }
 
     private String describe() {
@@ -1220,6 +1338,75 @@ class RolloutIT {
         cluster.kubeconfig(),
         Map.of("WATCH_NAMESPACES", RESTART_NS),
         "--image-pull-grace=" + IMAGE_PULL_GRACE.toSeconds() + "s");
+  }
+
+  /** Impersonated as its own user, so the API server counts its writes apart. */
+  private OperatorProcess startFailover(String group, String id) {
+    return OperatorProcess.start(
+        cluster.kubeconfig(),
+        Map.of(
+            "WATCH_NAMESPACES", FAILOVER_NS,
+            "KUBERNETES_IMPERSONATE_USERNAME", "rollout-failover-" + id,
+            "KUBERNETES_IMPERSONATE_GROUP", group + ",system:authenticated"),
+        "--image-pull-grace=" + IMAGE_PULL_GRACE.toSeconds() + "s",
+        "--leader-election",
+        "--leader-election-namespace=" + FAILOVER_NS,
+        "--leader-election-identity=" + id,
+        "--leader-election-lease-duration=" + FAILOVER_LEASE.toSeconds() + "s",
+        "--leader-election-renew-deadline=6s",
+        "--leader-election-retry-period=2s");
+  }
+
+  /** The operators' group may do anything; one FlowSchema per identity counts its writes. */
+  private void failoverIdentities(String group, String verb) {
+    StringBuilder yaml =
+        new StringBuilder(
+            """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: %1$s}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+            subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: %1$s}]
+            """
+                .formatted(group));
+    for (String id : new String[] {"a", "b"}) {
+      yaml.append(
+          """
+          ---
+          apiVersion: flowcontrol.apiserver.k8s.io/v1
+          kind: FlowSchema
+          metadata: {name: rollout-failover-writes-%1$s}
+          spec:
+            priorityLevelConfiguration: {name: workload-high}
+            matchingPrecedence: 100
+            distinguisherMethod: {type: ByUser}
+            rules:
+            - subjects: [{kind: User, user: {name: rollout-failover-%1$s}}]
+              resourceRules:
+              - verbs: [create, update, patch, delete, deletecollection]
+                apiGroups: ["*"]
+                resources: ["*"]
+                namespaces: ["*"]
+                clusterScope: true
+          """
+              .formatted(id));
+    }
+    var result =
+        verb.equals("apply")
+            ? cluster.kubectl(yaml.toString(), "apply", "--server-side", "-f", "-")
+            : cluster.kubectl(yaml.toString(), "delete", "--ignore-not-found", "-f", "-");
+    if (result.exitCode() != 0) {
+      throw new AssertionError("kubectl " + verb + " failed: " + result.output());
+    }
+  }
+
+  private double failoverWrites(String id) {
+    return ApiServerRequests.dispatched(cluster, "rollout-failover-writes-" + id);
+  }
+
+  private String leaseHolder() {
+    var lease = client.leases().inNamespace(FAILOVER_NS).withName("vllm-operator-leader").get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   /** What an earlier run (of a cluster that kept running) may have left in a namespace. */

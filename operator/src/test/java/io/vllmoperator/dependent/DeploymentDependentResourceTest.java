@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.desired.Revision;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,50 @@ class DeploymentDependentResourceTest {
 
     var otherImage = vllm("llama-70b", "model: {name: m}\nimage: vllm/vllm-openai:v0.11.1");
     assertThat(revision(otherImage)).isNotEqualTo(revision(plain));
+  }
+
+  @Test
+  void thePodsCarryTheServedModelForLogShippingAndTheOptOutLabelOnlyWhenOptedOut() {
+    var template = DeploymentDependentResource.build(GATED).getSpec().getTemplate();
+    var optedOut =
+        DeploymentDependentResource.build(
+                vllm(
+                    "chat",
+                    "model: {name: m, servedName: team/Chat-1}\nmonitoring: {logs: {enabled:"
+                        + " false}}"))
+            .getSpec()
+            .getTemplate();
+
+    // No servedName: the CR's name, which is what vLLM is told (--served-model-name).
+    assertThat(template.getMetadata().getAnnotations())
+        .containsEntry("vllm-operator.io/served-model-name", "llama-70b");
+    assertThat(template.getMetadata().getLabels()).doesNotContainKey("vllm-operator.io/logs");
+    assertThat(optedOut.getMetadata().getAnnotations())
+        .containsEntry("vllm-operator.io/served-model-name", "team/Chat-1");
+    assertThat(optedOut.getMetadata().getLabels())
+        .containsEntry("vllm-operator.io/logs", "disabled");
+    assertThat(optedOut.getSpec().getContainers().get(0).getArgs())
+        .containsSequence("--served-model-name", "team/Chat-1");
+  }
+
+  @Test
+  void theRevisionCoversThePodTemplatesLabelsAndAnnotationsBecauseTheyRollThePodsToo() {
+    var plain = vllm("llama-70b", "model: {name: m}");
+    var optedOut = vllm("llama-70b", "model: {name: m}\nmonitoring: {logs: {enabled: false}}");
+    var template = DeploymentDependentResource.build(plain).getSpec().getTemplate();
+
+    assertThat(revision(optedOut)).isNotEqualTo(revision(plain));
+    assertThat(Revision.of(template)).as("the annotation is the hash").isEqualTo(revision(plain));
+    // Read back from the API server the maps come sorted, and the revision annotation is there.
+    var reordered = Serialization.clone(template);
+    reordered
+        .getMetadata()
+        .setLabels(new java.util.TreeMap<>(template.getMetadata().getLabels()).descendingMap());
+    assertThat(Revision.of(reordered)).isEqualTo(revision(plain));
+    reordered.getMetadata().getAnnotations().put("vllm-operator.io/revision", "0000000000");
+    assertThat(Revision.of(reordered)).isEqualTo(revision(plain));
+    reordered.getMetadata().getAnnotations().put("vllm-operator.io/served-model-name", "other");
+    assertThat(Revision.of(reordered)).isNotEqualTo(revision(plain));
   }
 
   private static io.fabric8.kubernetes.api.model.Volume volume(

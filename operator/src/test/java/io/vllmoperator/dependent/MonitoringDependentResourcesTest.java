@@ -19,8 +19,7 @@ class MonitoringDependentResourcesTest {
               + "monitoring:\n"
               + "  labels: {release: kube-prometheus-stack, app.kubernetes.io/managed-by: someone}\n"
               + "  serviceMonitor: {interval: 30s}\n"
-              + "  dashboards: {folder: LLM Serving}\n"
-              + "  logs: {promtail: true, alloy: true}");
+              + "  dashboards: {enabled: true, folder: LLM Serving}");
 
   static {
     LLAMA
@@ -122,28 +121,14 @@ class MonitoringDependentResourcesTest {
   }
 
   @Test
-  void logConfigMapHoldsWhatSpecMonitoringLogsAsksFor() {
-    var both = LogShippingConfigMapDependentResource.build(LLAMA);
-    var promtailOnly = LogShippingConfigMapDependentResource.build(vllm("q", "model: {name: m}"));
-    var alloyOnly =
-        LogShippingConfigMapDependentResource.build(
-            vllm("q", "model: {name: m}\nmonitoring: {logs: {promtail: false, alloy: true}}"));
-
-    assertThat(both.getMetadata().getName()).isEqualTo("llama-8b-logs");
-    assertThat(both.getMetadata().getLabels()).containsEntry("vllm-operator.io/log-config", "true");
-    assertThat(both.getData()).containsOnlyKeys("llm.llama-8b.promtail.yaml", "llm.llama-8b.alloy");
-    assertThat(promtailOnly.getData()).containsOnlyKeys("llm.q.promtail.yaml");
-    assertThat(alloyOnly.getData()).containsOnlyKeys("llm.q.alloy");
-  }
-
-  @Test
   void enabledConditionsFollowTheSpec() {
     var off =
         vllm(
             "q",
             "model: {name: m}\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled:"
-                + " false}, dashboards: {enabled: false}, logs: {promtail: false, alloy: false}}");
-    var on = vllm("q", "model: {name: m}");
+                + " false}, dashboards: {enabled: false}, logs: {enabled: false}}");
+    var on = vllm("q", "model: {name: m}\nmonitoring: {dashboards: {enabled: true}}");
+    var byDefault = vllm("q", "model: {name: m}");
 
     assertThat(new ServiceMonitorDependentResource.Enabled().isMet(null, on, null)).isTrue();
     assertThat(new ServiceMonitorDependentResource.Enabled().isMet(null, off, null)).isFalse();
@@ -151,8 +136,8 @@ class MonitoringDependentResourcesTest {
     assertThat(new PrometheusRuleDependentResource.Enabled().isMet(null, off, null)).isFalse();
     assertThat(new DashboardsConfigMapDependentResource.Enabled().isMet(null, on, null)).isTrue();
     assertThat(new DashboardsConfigMapDependentResource.Enabled().isMet(null, off, null)).isFalse();
-    assertThat(new LogShippingConfigMapDependentResource.Enabled().isMet(null, on, null)).isTrue();
-    assertThat(new LogShippingConfigMapDependentResource.Enabled().isMet(null, off, null))
+    assertThat(new DashboardsConfigMapDependentResource.Enabled().isMet(null, byDefault, null))
+        .as("per-deployment dashboards only when asked: the chart's fleet set covers all")
         .isFalse();
     assertThat(DesiredObjects.of(off))
         .extracting(HasMetadata::getKind)
@@ -168,11 +153,10 @@ class MonitoringDependentResourcesTest {
             "Service/llama-8b",
             "ServiceMonitor/llama-8b",
             "PrometheusRule/llama-8b",
-            "ConfigMap/llama-8b-dashboards",
-            "ConfigMap/llama-8b-logs");
+            "ConfigMap/llama-8b-dashboards");
     assertThat(DesiredObjects.of(LLAMA, false))
         .extracting(HasMetadata::getKind)
-        .containsExactly("Deployment", "Service", "ConfigMap", "ConfigMap");
+        .containsExactly("Deployment", "Service", "ConfigMap");
   }
 
   @Test

@@ -60,7 +60,7 @@ class ServiceAndCacheDependentResourcesTest {
   void desiredObjectsListTheClaimOnlyWhenTheOperatorOwnsIt() {
     String noMonitoring =
         "\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled: false},"
-            + " dashboards: {enabled: false}, logs: {promtail: false}}";
+            + " dashboards: {enabled: false}, logs: {enabled: false}}";
     assertThat(DesiredObjects.of(vllm("a", "model: {name: m, cache: {size: 1Gi}}" + noMonitoring)))
         .extracting(o -> o.getKind())
         .containsExactly("PersistentVolumeClaim", "Deployment", "Service");

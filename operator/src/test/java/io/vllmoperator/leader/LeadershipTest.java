@@ -7,42 +7,56 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LeadershipTest {
-  private final List<String> log = new ArrayList<>();
-
-  private AutoCloseable writer() {
-    log.add("started");
-    return () -> log.add("stopped");
-  }
+  private final List<String> exits = new ArrayList<>();
 
   @Test
-  void aStandbyStartsNoWriterUntilItAcquiresTheLease() {
-    var leadership = Leadership.elected("pod-b");
-    leadership.whileLeading(this::writer);
+  void aStandbyLeadsOnlyOnceItAcquiresTheLease() {
+    var leadership = Leadership.elected("pod-b", () -> exits.add("exit"));
     leadership.callbacks().onNewLeader("pod-a");
 
-    assertThat(log).isEmpty();
     assertThat(leadership.isLeading()).isFalse();
     assertThat(leadership.leader()).contains("pod-a");
 
     leadership.callbacks().onStartLeading();
     leadership.callbacks().onNewLeader("pod-b");
-    assertThat(log).containsExactly("started");
     assertThat(leadership.isLeading()).isTrue();
     assertThat(leadership.leader()).contains("pod-b");
 
     leadership.callbacks().onStopLeading();
-    assertThat(log).containsExactly("started", "stopped");
     assertThat(leadership.isLeading()).isFalse();
   }
 
   @Test
-  void withoutElectionWritersStartAtOnceAndStopOnClose() {
-    var leadership = Leadership.sole();
-    leadership.whileLeading(this::writer);
-    assertThat(log).containsExactly("started");
-    assertThat(leadership.isElected()).isFalse();
+  void losingTheLeaseWhileRunningExits() {
+    var leadership = Leadership.elected("pod-a", () -> exits.add("exit"));
+    List<Boolean> changes = new ArrayList<>();
+    leadership.onChange(changes::add);
+    leadership.callbacks().onStartLeading();
 
-    leadership.close();
-    assertThat(log).containsExactly("started", "stopped");
+    leadership.callbacks().onStopLeading();
+    assertThat(changes).containsExactly(true, false);
+    assertThat(exits).containsExactly("exit");
+    assertThat(leadership.isLost()).isTrue();
+  }
+
+  @Test
+  void theEndOfLeadingDuringAShutdownIsNoLoss() {
+    var leadership = Leadership.elected("pod-a", () -> exits.add("exit"));
+    leadership.callbacks().onStartLeading();
+
+    leadership.beginShutdown();
+    leadership.callbacks().onStopLeading();
+    assertThat(leadership.isShuttingDown()).isTrue();
+    assertThat(leadership.isLeading()).isFalse();
+    assertThat(exits).isEmpty();
+    assertThat(leadership.isLost()).isFalse();
+  }
+
+  @Test
+  void withoutElectionTheProcessLeadsFromTheStart() {
+    var leadership = Leadership.sole();
+
+    assertThat(leadership.isElected()).isFalse();
+    assertThat(leadership.isLeading()).isTrue();
   }
 }

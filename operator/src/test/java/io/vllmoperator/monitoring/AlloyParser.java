@@ -6,13 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict parser for the subset of the Grafana Alloy syntax the operator writes (blocks with
- * optional labels, attributes, string literals with Go escapes, lists, objects, references, "//"
- * comments), written from the syntax reference for the tests: what it cannot read fails.
+ * A strict parser for the subset of the Grafana Alloy syntax that logging/alloy/config.alloy uses
+ * (blocks with optional labels, attributes, double-quoted strings with Go escapes, backtick raw
+ * strings, lists, objects, references, function calls, "//" comments), written from the syntax
+ * reference for the tests: what it cannot read fails. Alloy itself cannot be built here.
  */
 final class AlloyParser {
-  /** A parsed value: String (a literal), Ref, List of values or Map of values. */
+  /** A parsed value: String (a literal), Ref, Call, List of values or Map of values. */
   record Ref(String path) {}
+
+  /** A call of a standard library function, such as sys.env("LOKI_URL"). */
+  record Call(String function, List<Object> arguments) {}
 
   record Block(String name, String label, Map<String, Object> attributes, List<Block> blocks) {
     List<Block> blocks(String blockName) {
@@ -84,7 +88,7 @@ final class AlloyParser {
   private Object expr() {
     skipSpace();
     char c = peek();
-    if (c == '"') {
+    if (c == '"' || c == '`') {
       return string();
     }
     if (c == '[') {
@@ -124,10 +128,38 @@ final class AlloyParser {
       pos++;
       return entries;
     }
-    return new Ref(dotted());
+    String name = dotted();
+    if (pos < text.length() && text.charAt(pos) == '(') {
+      pos++;
+      List<Object> arguments = new ArrayList<>();
+      skipSpace();
+      while (peek() != ')') {
+        arguments.add(expr());
+        skipSpace();
+        if (peek() == ',') {
+          pos++;
+          skipSpace();
+        } else if (peek() != ')') {
+          throw error("expected ',' or ')'");
+        }
+      }
+      pos++;
+      return new Call(name, arguments);
+    }
+    return new Ref(name);
   }
 
   private String string() {
+    if (peek() == '`') {
+      // A raw string: no escapes, anything but a backtick.
+      int end = text.indexOf('`', pos + 1);
+      if (end < 0) {
+        throw error("unterminated raw string");
+      }
+      String raw = text.substring(pos + 1, end);
+      pos = end + 1;
+      return raw;
+    }
     expect('"');
     StringBuilder out = new StringBuilder();
     while (true) {

@@ -9,10 +9,6 @@ import io.vllmoperator.TestManifests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -28,16 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * interpreter Argo CD embeds, docs/argocd.md).
  */
 class ArgoCdHealthCheckTest {
-  private static final Path SCRIPT =
-      TestManifests.repoRoot().resolve("docs/argocd/vllmdeployment-health.lua");
   private static final Path SAMPLES =
       TestManifests.repoRoot().resolve("operator/src/test/resources/argocd");
-  private static final Path GLUA =
-      Path.of(
-          System.getProperty(
-              "vllm.glua",
-              Path.of(System.getProperty("user.home"), ".cache/vllm-operator/glua/glua")
-                  .toString()));
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   static Stream<Arguments> samples() {
@@ -90,8 +78,8 @@ class ArgoCdHealthCheckTest {
   void mapsTheStatusToArgoCdHealth(String sample, String health, String message)
       throws IOException {
     JsonNode object = YAML.readTree(SAMPLES.resolve(sample + ".yaml").toFile());
-    for (Path lua : interpreters()) {
-      assertThat(run(lua, object))
+    for (Path lua : ArgoCdHealth.interpreters()) {
+      assertThat(ArgoCdHealth.run(lua, object))
           .as(lua.getFileName() + " on " + sample)
           .containsExactly(health, message);
     }
@@ -116,67 +104,6 @@ class ArgoCdHealthCheckTest {
                 .path("data")
                 .path("resource.customizations.health.vllm-operator.io_VllmDeployment")
                 .asText())
-        .isEqualTo(Files.readString(SCRIPT));
-  }
-
-  private static List<Path> interpreters() {
-    List<Path> found = new ArrayList<>(List.of(Tools.require("lua5.4", "lua5.4")));
-    if (Files.isExecutable(GLUA)) {
-      found.add(GLUA);
-    }
-    return found;
-  }
-
-  /** [status, message] as the script returned them. */
-  private static List<String> run(Path lua, JsonNode object) throws IOException {
-    Path dir = Files.createTempDirectory("argocd-health-");
-    try {
-      Path chunk = dir.resolve("check.lua");
-      Files.writeString(
-          chunk,
-          "obj = "
-              + LuaLiteral.of(object)
-              + "\nlocal hs = (function()\n"
-              + Files.readString(SCRIPT)
-              + "\nend)()\nio.write(hs.status, \"\\n\", hs.message or \"\", \"\\n\")\n");
-      var result = Tools.run(Duration.ofSeconds(30), dir, List.of(lua.toString(), "check.lua"));
-      assertThat(result.exitCode()).as(result.output()).isZero();
-      return List.of(result.output().split("\n", -1)).subList(0, 2);
-    } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
-
-  /** A JSON tree as a Lua table constructor: what Argo CD hands the script as {@code obj}. */
-  static final class LuaLiteral {
-    private LuaLiteral() {}
-
-    static String of(JsonNode node) {
-      if (node.isObject()) {
-        List<String> fields = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-          fields.add("[" + string(field.getKey()) + "]=" + of(field.getValue()));
-        }
-        return "{" + String.join(",", fields) + "}";
-      }
-      if (node.isArray()) {
-        List<String> items = new ArrayList<>();
-        node.forEach(item -> items.add(of(item)));
-        return "{" + String.join(",", items) + "}";
-      }
-      if (node.isTextual()) {
-        return string(node.asText());
-      }
-      if (node.isNull() || node.isMissingNode()) {
-        return "nil";
-      }
-      return node.asText();
-    }
-
-    private static String string(String value) {
-      return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
-    }
+        .isEqualTo(Files.readString(ArgoCdHealth.SCRIPT));
   }
 }

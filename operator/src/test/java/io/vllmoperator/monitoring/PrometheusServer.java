@@ -134,6 +134,16 @@ final class PrometheusServer implements AutoCloseable {
     return false;
   }
 
+  /** GET on the HTTP API, e.g. /api/v1/targets; the whole JSON response. */
+  JsonNode api(String path) {
+    HttpResponse<String> response = get(path);
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON from " + path + ": " + response.body(), e);
+    }
+  }
+
   String log() {
     try {
       return Files.readString(dir.resolve("prometheus.log"));

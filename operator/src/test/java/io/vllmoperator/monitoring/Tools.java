@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
  * The real Prometheus tools (Debian packages prometheus, prometheus-alertmanager). A test that
  * needs one fails when it is missing: it is never skipped.
  */
-final class Tools {
+public final class Tools {
   record Result(int exitCode, String output) {}
 
   private Tools() {}
 
   /** The binary on PATH (or in /usr/bin), or a failed test naming the installer. */
-  static Path require(String binary, String debianPackage) {
+  public static Path require(String binary, String debianPackage) {
     String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin";
     for (String dir : path.split(":")) {
       if (dir.isEmpty()) {
@@ -44,15 +44,25 @@ final class Tools {
 
   /** Runs a command to completion within {@code timeout}; stdout and stderr together. */
   static Result run(Duration timeout, Path workDir, List<String> command) {
+    return run(timeout, workDir, command, null);
+  }
+
+  /** As {@link #run(Duration, Path, List)}, with this environment (null: the inherited one). */
+  static Result run(
+      Duration timeout, Path workDir, List<String> command, java.util.Map<String, String> env) {
     try {
       Path log = Files.createTempFile("tool-", ".log");
       try {
-        Process process =
+        ProcessBuilder builder =
             new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        if (env != null) {
+          builder.environment().clear();
+          builder.environment().putAll(env);
+        }
+        Process process = builder.start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
           return fail(command + " did not finish within " + timeout);

@@ -69,6 +69,30 @@ class VllmDeploymentReconcilerMonitoringTest {
         .isEqualTo(new PrometheusOperatorCrds(false, true));
     assertThat(VllmDeploymentReconciler.prometheusOperatorCrds(context(Map.of())))
         .isEqualTo(PrometheusOperatorCrds.INSTALLED);
+    assertThat(
+            VllmDeploymentReconciler.prometheusOperatorCrds(
+                context(
+                    Map.of(
+                        "service-monitor", true,
+                        "prometheus-rule", true,
+                        "alertmanager-config", false))))
+        .isEqualTo(new PrometheusOperatorCrds(true, true, false));
+  }
+
+  @Test
+  void alertRoutingWaitsForTheAlertmanagerConfigCrd() {
+    var routed =
+        vllm(
+            "r",
+            "model: {name: m}\nmonitoring: {alertRouting: {enabled: true, warning: [{pagerduty:"
+                + " {routingKeySecret: {name: pd, key: key}}}]}}");
+    var noAlertmanagerConfigs = new PrometheusOperatorCrds(true, true, false);
+
+    assertThat(VllmDeploymentReconciler.waitsForCrd(routed, noAlertmanagerConfigs)).isTrue();
+    assertThat(
+            VllmDeploymentReconciler.waitsForCrd(
+                vllm("b", "model: {name: m}"), noAlertmanagerConfigs))
+        .isFalse();
   }
 
   @Test

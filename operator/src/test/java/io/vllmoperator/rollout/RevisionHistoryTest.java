@@ -38,10 +38,10 @@ class RevisionHistoryTest {
         .containsEntry("app.kubernetes.io/managed-by", "vllm-operator");
     var reread = RevisionHistory.of(kept);
     assertThat(reread.newest()).contains(target);
-    // The kept template is the same pod spec: it hashes to the same revision.
+    // The kept template is the same pod template: it hashes to the same revision.
     assertThat(reread.template(target))
         .get()
-        .extracting(t -> io.vllmoperator.desired.Revision.of(t.getSpec()))
+        .extracting(io.vllmoperator.desired.Revision::of)
         .isEqualTo(target);
   }
 

@@ -701,13 +701,7 @@ class RolloutStateMachineTest {
 
   private static PodObservation pendingForGpus(String name, String revision) {
     return pod(
-        name,
-        revision,
-        false,
-        0,
-        Optional.of(PodObservation.INSUFFICIENT_GPU),
-        Optional.empty(),
-        "");
+        name, revision, false, 0, Optional.of(PodDiagnosis.INSUFFICIENT_GPU), Optional.empty(), "");
   }
 
   private static PodObservation pod(

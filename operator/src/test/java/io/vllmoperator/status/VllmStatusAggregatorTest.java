@@ -224,9 +224,7 @@ class VllmStatusAggregatorTest {
 
     assertCondition(status, Conditions.MONITORING_READY, "True", "AllCreated");
     assertThat(condition(status, Conditions.MONITORING_READY).getMessage())
-        .isEqualTo(
-            "created: ServiceMonitor, PrometheusRule, ConfigMap llama-dashboards, ConfigMap"
-                + " llama-logs");
+        .isEqualTo("created: ServiceMonitor, PrometheusRule");
   }
 
   @Test
@@ -242,7 +240,7 @@ class VllmStatusAggregatorTest {
     assertCondition(status, Conditions.MONITORING_READY, "False", "PrometheusOperatorNotInstalled");
     assertThat(condition(status, Conditions.MONITORING_READY).getMessage())
         .contains("ServiceMonitor and PrometheusRule will be created once they are")
-        .contains("created: ConfigMap llama-dashboards, ConfigMap llama-logs");
+        .doesNotContain("created:");
     // The deployment itself is unaffected.
     assertThat(status.getPhase()).isEqualTo(Phase.READY);
   }
@@ -253,7 +251,7 @@ class VllmStatusAggregatorTest {
         vllm(
             "llama",
             "model: {name: m}\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled:"
-                + " false}}");
+                + " false}, dashboards: {enabled: true}}");
     var rulesOnly = new PrometheusOperatorCrds(false, true);
 
     var status =
@@ -269,7 +267,33 @@ class VllmStatusAggregatorTest {
         partial, Conditions.MONITORING_READY, "False", "PrometheusOperatorNotInstalled");
     assertThat(condition(partial, Conditions.MONITORING_READY).getMessage())
         .contains("ServiceMonitor will be created")
-        .contains("created: PrometheusRule,");
+        .contains("created: PrometheusRule");
+  }
+
+  @Test
+  void alertRoutingWaitsForTheAlertmanagerConfigCrdAlone() {
+    var routed =
+        vllm(
+            "llama",
+            "model: {name: m}\nmonitoring: {alertRouting: {enabled: true, critical: [{webhook:"
+                + " {urlSecret: {name: hooks, key: pager}}}]}}");
+    var noAlertmanagerConfigs = new PrometheusOperatorCrds(true, true, false);
+
+    var waiting =
+        new VllmStatusAggregator(T0)
+            .aggregate(routed, Optional.empty(), java.util.List.of(), noAlertmanagerConfigs);
+    var unrouted =
+        new VllmStatusAggregator(T0)
+            .aggregate(vllm, Optional.empty(), java.util.List.of(), noAlertmanagerConfigs);
+
+    assertCondition(
+        waiting, Conditions.MONITORING_READY, "False", "PrometheusOperatorNotInstalled");
+    assertThat(condition(waiting, Conditions.MONITORING_READY).getMessage())
+        .contains("AlertmanagerConfig will be created")
+        .contains("created: ServiceMonitor, PrometheusRule");
+    assertCondition(unrouted, Conditions.MONITORING_READY, "True", "AllCreated");
+    assertThat(condition(unrouted, Conditions.MONITORING_READY).getMessage())
+        .doesNotContain("AlertmanagerConfig");
   }
 
   @Test
@@ -278,13 +302,27 @@ class VllmStatusAggregatorTest {
         vllm(
             "llama",
             "model: {name: m}\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled:"
-                + " false}, dashboards: {enabled: false}, logs: {promtail: false, alloy: false}}");
+                + " false}, dashboards: {enabled: false}, logs: {enabled: false}}");
 
     var status =
         new VllmStatusAggregator(T0)
             .aggregate(off, Optional.empty(), java.util.List.of(), PrometheusOperatorCrds.MISSING);
 
     assertCondition(status, Conditions.MONITORING_READY, "False", "Disabled");
+    // Log shipping creates no object (the fleet config selects the pods): on or off, it is the
+    // same.
+    var logsOnly =
+        vllm(
+            "llama",
+            "model: {name: m}\nmonitoring: {serviceMonitor: {enabled: false}, alerts: {enabled:"
+                + " false}, dashboards: {enabled: false}}");
+    var logsStatus =
+        new VllmStatusAggregator(T0)
+            .aggregate(
+                logsOnly, Optional.empty(), java.util.List.of(), PrometheusOperatorCrds.MISSING);
+    assertCondition(logsStatus, Conditions.MONITORING_READY, "False", "Disabled");
+    assertThat(condition(logsStatus, Conditions.MONITORING_READY).getMessage())
+        .isEqualTo("spec.monitoring turns off scraping, alerts and dashboards");
   }
 
   private VllmDeploymentStatus aggregate(Instant now, Deployment deployment) {

@@ -112,8 +112,7 @@ class CrdValidationTest {
     assertThat(spec.getMonitoring().getAlerts().getThresholds().getTtftP95Seconds()).isEqualTo(2.0);
     assertThat(spec.getMonitoring().getAlerts().getThresholds().getErrorRatio()).isEqualTo(0.05);
     assertThat(spec.getMonitoring().getDashboards().getFolder()).isEqualTo("vLLM");
-    assertThat(spec.getMonitoring().getLogs().getPromtail()).isTrue();
-    assertThat(spec.getMonitoring().getLogs().getAlloy()).isFalse();
+    assertThat(spec.getMonitoring().getLogs().getEnabled()).isTrue();
   }
 
   @Test
@@ -168,7 +167,7 @@ class CrdValidationTest {
                 labels: {team: ml}
                 thresholds: {ttftP95Seconds: 1, interTokenP95Seconds: 0.1, e2eP95Seconds: 10, kvCacheUsage: 1, queueDepth: 5, errorRatio: 0.01}
               dashboards: {enabled: true, folder: LLM}
-              logs: {promtail: false, alloy: true}
+              logs: {enabled: false}
             """);
 
     assertThat(vllm.getSpec().getEngine().getExtraArgs()).hasSize(3);

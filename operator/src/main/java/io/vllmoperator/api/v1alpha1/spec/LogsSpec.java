@@ -4,31 +4,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 
-/** Log shipping configuration for the pods of this deployment. */
+/**
+ * Whether the fleet's log collector ships this deployment's pod logs. The collector config is one
+ * file for all deployments (the chart's logShipping values); this only opts a deployment out.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LogsSpec {
   @Default("true")
   @JsonPropertyDescription(
-      "Emit a Promtail scrape config (Promtail reached end of life on 2026-03-02; prefer alloy).")
-  private Boolean promtail;
+      "Ship this deployment's pod logs with the fleet log config (Grafana Alloy or Promtail,"
+          + " installed by the chart). false labels the pods vllm-operator.io/logs: disabled, which"
+          + " that config drops. Changing it changes the pod template, so the pods roll.")
+  private Boolean enabled;
 
-  @Default("false")
-  @JsonPropertyDescription("Emit a Grafana Alloy pipeline.")
-  private Boolean alloy;
-
-  public Boolean getPromtail() {
-    return promtail;
+  public Boolean getEnabled() {
+    return enabled;
   }
 
-  public void setPromtail(Boolean promtail) {
-    this.promtail = promtail;
-  }
-
-  public Boolean getAlloy() {
-    return alloy;
-  }
-
-  public void setAlloy(Boolean alloy) {
-    this.alloy = alloy;
+  public void setEnabled(Boolean enabled) {
+    this.enabled = enabled;
   }
 }

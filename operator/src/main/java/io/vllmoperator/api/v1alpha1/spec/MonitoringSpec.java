@@ -16,7 +16,7 @@ public class MonitoringSpec {
       value = Syntax.KEYS_ARE_QUALIFIED_NAMES,
       message = "spec.monitoring.labels: each key must be a label key, e.g. release")
   @JsonPropertyDescription(
-      "Labels added to the ServiceMonitor and PrometheusRule, so Prometheus selects them (e.g. release: kube-prometheus-stack).")
+      "Labels added to the ServiceMonitor, PrometheusRule and AlertmanagerConfig, so Prometheus and Alertmanager select them (e.g. release: kube-prometheus-stack).")
   private Map<String, @Size(max = 63) @Pattern(Syntax.LABEL_VALUE_OR_EMPTY) String> labels;
 
   @Default("{}")
@@ -26,6 +26,10 @@ public class MonitoringSpec {
   @Default("{}")
   @JsonPropertyDescription("Alerts.")
   private AlertsSpec alerts;
+
+  @Default("{}")
+  @JsonPropertyDescription("Alertmanager routing of this deployment's alerts by severity.")
+  private AlertRoutingSpec alertRouting;
 
   @Default("{}")
   @JsonPropertyDescription("Dashboards.")
@@ -57,6 +61,14 @@ public class MonitoringSpec {
 
   public void setAlerts(AlertsSpec alerts) {
     this.alerts = alerts;
+  }
+
+  public AlertRoutingSpec getAlertRouting() {
+    return alertRouting;
+  }
+
+  public void setAlertRouting(AlertRoutingSpec alertRouting) {
+    this.alertRouting = alertRouting;
   }
 
   public DashboardsSpec getDashboards() {

@@ -40,6 +40,30 @@ public class SchedulingSpec {
   private Affinity affinity;
 
   @Size(max = 16)
+  @ValidationRule(
+      value =
+          "self.all(c, has(c.maxSkew) && c.maxSkew > 0 && c.maxSkew <= 2147483647 &&"
+              + " has(c.topologyKey) && c.topologyKey !="
+              + " '' && has(c.whenUnsatisfiable) && c.whenUnsatisfiable in ['DoNotSchedule',"
+              + " 'ScheduleAnyway'])",
+      message =
+          "spec.scheduling.topologySpreadConstraints: each needs maxSkew > 0 (int32), a topologyKey and"
+              + " whenUnsatisfiable DoNotSchedule or ScheduleAnyway")
+  @ValidationRule(
+      value =
+          "self.all(c, !has(c.minDomains) || (c.minDomains > 0 && c.minDomains <= 2147483647 &&"
+              + " has(c.whenUnsatisfiable) &&"
+              + " c.whenUnsatisfiable == 'DoNotSchedule'))",
+      message =
+          "spec.scheduling.topologySpreadConstraints: minDomains must be a positive int32 and needs"
+              + " whenUnsatisfiable DoNotSchedule")
+  @ValidationRule(
+      value =
+          "self.all(c, (!has(c.nodeAffinityPolicy) || c.nodeAffinityPolicy in ['Honor', 'Ignore'])"
+              + " && (!has(c.nodeTaintsPolicy) || c.nodeTaintsPolicy in ['Honor', 'Ignore']))",
+      message =
+          "spec.scheduling.topologySpreadConstraints: nodeAffinityPolicy and nodeTaintsPolicy are"
+              + " Honor or Ignore")
   @JsonPropertyDescription(
       "Topology spread constraints of the pods. Unset: spread the replicas across nodes"
           + " (topologyKey kubernetes.io/hostname, maxSkew 1, whenUnsatisfiable ScheduleAnyway), so"

@@ -1,0 +1,3 @@
+module vllmoperator.test/logpipeline
+
+go 1.22
