@@ -32,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -295,7 +296,9 @@ def markdown(runs):
     order = []
     for run in runs:
         for res in run["results"]:
-            cols.append(f"{run['run']['operator']['label']}, N={res['n']}")
+            col = f"{run['run']['operator']['label']}, N={res['n']}"
+            repeat = sum(1 for c in cols if c == col or c.startswith(col + " ("))
+            cols.append(col if not repeat else f"{col} (run {repeat + 1})")
             for figure, value in table_rows(res):
                 if figure not in rows:
                     rows[figure] = {}
@@ -613,7 +616,6 @@ class Operator:
                 text = r.read().decode("utf-8", "replace")
         except OSError:
             return None
-        self.last_metrics = text
         return prometheus_sum(text, self.reconcile_metric)
 
     def metric(self, name_regex):
@@ -644,7 +646,6 @@ class Observed:
             self.deploy_seen = {}  # key -> first time a Deployment owned by it was seen (with new tag)
             self.rollout_done = {}
             self.pods = getattr(self, "pods", {})
-            self.pods_ready_at = None
 
     def _key(self, obj):
         md = obj.get("metadata", {})
@@ -767,7 +768,7 @@ class ScaleRun:
         while time.time() < deadline:
             if cond():
                 return True
-            if not self.op.alive():
+            if getattr(self, "op", None) and not self.op.alive():
                 raise RuntimeError(f"the operator exited while waiting for {what} (see {self.workdir})")
             time.sleep(0.2)
         log(f"timed out after {timeout}s waiting for {what}")
@@ -820,9 +821,22 @@ class ScaleRun:
         # As on a cluster with the NVIDIA GPU operator; pods of the Go peer ask for it by default.
         self.kube.json("POST", "/apis/node.k8s.io/v1/runtimeclasses", {
             "apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": {"name": "nvidia"}, "handler": "nvidia"})
-        for crd in a.crds:
-            self.cluster.kubectl("apply", "--server-side", "-f", crd)
-        self.cluster.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+        crds = list(a.crds)
+        if a.monitoring_crds:  # prometheus-operator's own CRDs, which scripts/testbin extracts
+            crds += [os.path.join(self.cluster.env["TESTBIN_DIR"], "prometheus-operator-crds",
+                                  f"monitoring.coreos.com_{p}.yaml")
+                     for p in ("servicemonitors", "prometheusrules", "alertmanagerconfigs")]
+        names = []
+        for crd in crds:
+            names += self.cluster.kubectl("apply", "--server-side", "-o", "name", "-f", crd).split()
+
+        def established(name):
+            crd = self.kube.json("GET", f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name.split('/')[-1]}")
+            return any(c["type"] == "Established" and c["status"] == "True"
+                       for c in (crd.get("status") or {}).get("conditions") or [])
+
+        for name in names:
+            self.wait_until(f"{name} Established", lambda: established(name), 60)
         self.cluster.kubectl("wait", "--for=condition=Ready", "node", "-l", "vllm-bench/node=true", "--timeout=120s")
         for ns in self.namespaces:
             self.wait_until_sa(ns)
@@ -860,7 +874,7 @@ class ScaleRun:
                 # One step's failure is reported in the results; the others are still measured.
                 log(f"N={self.n}: {step.__name__} failed: {e}")
                 self.result.setdefault("errors", {})[step.__name__] = str(e)
-                if not self.op.alive():
+                if getattr(self, "op", None) and not self.op.alive():
                     self.op.start()
                     self.wait_watching(self.op.started_at)
         return self.result
@@ -1155,8 +1169,6 @@ def cmd_scale(a, argv):
     os.makedirs(out, exist_ok=True)
     if not a.crds:
         a.crds = [os.path.join(REPO, "crds/vllmdeployments.vllm-operator.io-v1.yml")]
-    if a.monitoring_crds:
-        a.crds.append(os.path.join(REPO, "operator/src/test/resources/cluster/prometheus-operator-crds.yaml"))
     if a.operator_cmd == DEFAULT_OPERATOR_CMD and not os.path.exists(os.path.join(REPO, "operator/target/vllm-operator.jar")):
         sys.exit("bench: operator/target/vllm-operator.jar is missing: mvn -B -DskipTests package")
     started = time.time()
@@ -1178,7 +1190,7 @@ def cmd_scale(a, argv):
         try:
             run["results"].append(ScaleRun(a, n, workdir).run())
         except Exception as e:  # keep what was measured, say what failed
-            log(f"N={n} failed: {e}")
+            log(f"N={n} failed: {e}\n{traceback.format_exc()}")
             run["results"].append({"n": n, "error": str(e), "loadavg_start": [0, 0, 0], "loadavg_end": list(os.getloadavg())})
         write_outputs(run, started, path)
     log(f"results: {path} and {path[:-5]}.md")

@@ -145,7 +145,7 @@ class OutputTest(unittest.TestCase):
     def test_markdown_has_a_column_per_run_and_n_and_the_figures(self):
         doc = self.run_doc()
         md = bench.markdown([doc, doc]).splitlines()
-        self.assertEqual(md[0], "| figure | ours, N=10 | ours, N=10 |")
+        self.assertEqual(md[0], "| figure | ours, N=10 | ours, N=10 (run 2) |")
         rows = {line.split(" | ")[0].lstrip("| "): line for line in md[2:]}
         self.assertIn("| 2.3 s | 2.3 s |", rows["all Deployments created"])
         self.assertIn("1.50 / 2.25 s", rows["per CR, apply to Deployment, p50 / p99"])
