@@ -1,13 +1,14 @@
 package io.vllmoperator.cluster;
 
+import static io.vllmoperator.cluster.ChartDocuments.allowed;
+import static io.vllmoperator.cluster.ChartDocuments.chart;
+import static io.vllmoperator.cluster.ChartDocuments.documents;
+import static io.vllmoperator.cluster.ChartDocuments.only;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.Test;
 
 /** The Helm chart: lint, template, install, and the operator working under the chart's RBAC. */
 class ChartIT {
-  private static final String CHART = "charts/vllm-operator";
   private static final String RELEASE_NS = "vllm-operator";
   private static final String RELEASE = "vllm-operator";
   private static final String WORKLOAD_NS = "chart-tier";
@@ -405,66 +405,6 @@ class ChartIT {
             .withName("unbindable-cache")
             .delete();
       }
-    }
-  }
-
-  /**
-   * The API server's own answer for the client's identity (SelfSubjectAccessReview). {@code
-   * resource} may name a subresource (pods/log); see {@link #group} for the API groups.
-   */
-  private static boolean allowed(
-      KubernetesClient client, String namespace, String verb, String resource, String name) {
-    String[] parts = resource.split("/", 2);
-    var review =
-        new SelfSubjectAccessReviewBuilder()
-            .withNewSpec()
-            .withNewResourceAttributes()
-            .withNamespace(namespace)
-            .withVerb(verb)
-            .withGroup(group(parts[0]))
-            .withResource(parts[0])
-            .withSubresource(parts.length > 1 ? parts[1] : "")
-            .withName(name)
-            .endResourceAttributes()
-            .endSpec()
-            .build();
-    return client
-        .authorization()
-        .v1()
-        .selfSubjectAccessReview()
-        .create(review)
-        .getStatus()
-        .getAllowed();
-  }
-
-  private static String group(String resource) {
-    return switch (resource) {
-      case "leases" -> "coordination.k8s.io";
-      case "servicemonitors", "prometheusrules", "alertmanagerconfigs" -> "monitoring.coreos.com";
-      default -> "";
-    };
-  }
-
-  private static JsonNode only(List<JsonNode> docs, String kind) {
-    var matching = docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
-    assertThat(matching).as(kind).hasSize(1);
-    return matching.get(0);
-  }
-
-  private static String chart() {
-    return TestManifests.repoRoot().resolve(CHART).toString();
-  }
-
-  private static List<JsonNode> documents(String yaml) throws IOException {
-    try (var it = new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(yaml)) {
-      List<JsonNode> docs = new ArrayList<>();
-      while (it.hasNext()) {
-        JsonNode doc = (JsonNode) it.next();
-        if (doc != null && !doc.isNull()) {
-          docs.add(doc);
-        }
-      }
-      return docs;
     }
   }
 }

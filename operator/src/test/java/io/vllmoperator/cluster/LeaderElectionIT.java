@@ -34,17 +34,13 @@ import org.junit.jupiter.api.Test;
  * lines name their resource, a process started with VLLM_OPERATOR_LOG_FORMAT=text logs text, and
  * the log volume of a crash-looping VllmDeployment is measured in both formats.
  *
- * <p>Who wrote is measured by the API server, not by the operators: each process authenticates as
- * its own user (the admin kubeconfig impersonating {@code leader-it-a} / {@code leader-it-b}), and
- * one API Priority and Fairness FlowSchema per user matches only that user's write verbs, so {@code
- * apiserver_flowcontrol_dispatched_requests_total{flow_schema=...}} counts each process' writes
- * (create, update, patch, delete; server-side apply is a patch).
+ * <p>Who wrote is measured by the API server, not by the operators: each process acts as its own
+ * user ({@code leader-it-a} / {@code leader-it-b}) whose writes {@link OperatorIdentities} counts.
  */
 class LeaderElectionIT {
   private static final String NS = "leader-it";
   private static final String OPERATOR_NS = "leader-it-operator";
   private static final String LEASE = "vllm-operator-leader";
-  private static final String GROUP = "leader-it-operators";
   private static final Duration LEASE_DURATION = Duration.ofSeconds(8);
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
   private static final String CRASHING = "crashing";
@@ -59,6 +55,7 @@ class LeaderElectionIT {
 
   private static LocalCluster cluster;
   private static KubernetesClient client;
+  private static OperatorIdentities identities;
 
   @BeforeAll
   static void setUp() {
@@ -67,36 +64,7 @@ class LeaderElectionIT {
     ClusterFixtures.installCrd(client);
     ClusterFixtures.ensureNamespace(client, NS);
     ClusterFixtures.ensureNamespace(client, OPERATOR_NS);
-    apply(
-        """
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata: {name: leader-it-operators}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-        subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: %s}]
-        """
-            .formatted(GROUP));
-    for (String id : new String[] {"a", "b"}) {
-      apply(
-          """
-          apiVersion: flowcontrol.apiserver.k8s.io/v1
-          kind: FlowSchema
-          metadata: {name: leader-it-writes-%1$s}
-          spec:
-            priorityLevelConfiguration: {name: workload-high}
-            matchingPrecedence: 100
-            distinguisherMethod: {type: ByUser}
-            rules:
-            - subjects: [{kind: User, user: {name: leader-it-%1$s}}]
-              resourceRules:
-              - verbs: [create, update, patch, delete, deletecollection]
-                apiGroups: ["*"]
-                resources: ["*"]
-                namespaces: ["*"]
-                clusterScope: true
-          """
-              .formatted(id));
-    }
+    identities = OperatorIdentities.create(cluster, "leader-it", "a", "b");
   }
 
   @AfterAll
@@ -104,13 +72,7 @@ class LeaderElectionIT {
     client.resources(VllmDeployment.class).inNamespace(NS).delete();
     KwokFaults.clearFaults(client, NS);
     client.leases().inNamespace(OPERATOR_NS).withName(LEASE).delete();
-    cluster.kubectl(
-        "",
-        "delete",
-        "--ignore-not-found",
-        "flowschema/leader-it-writes-a",
-        "flowschema/leader-it-writes-b",
-        "clusterrolebinding/leader-it-operators");
+    identities.delete();
     client.close();
   }
 
@@ -329,8 +291,7 @@ class LeaderElectionIT {
 
   private static OperatorProcess start(String id, Map<String, String> env) {
     var environment = new HashMap<>(env);
-    environment.put("KUBERNETES_IMPERSONATE_USERNAME", "leader-it-" + id);
-    environment.put("KUBERNETES_IMPERSONATE_GROUP", GROUP + ",system:authenticated");
+    environment.putAll(identities.impersonation(id));
     return OperatorProcess.start(
         cluster.kubeconfig(),
         environment,
@@ -359,7 +320,7 @@ class LeaderElectionIT {
   }
 
   private static double writes(String id) {
-    return ApiServerRequests.dispatched(cluster, "leader-it-writes-" + id);
+    return identities.writes(id);
   }
 
   private static String readyz(OperatorProcess operator) throws IOException, InterruptedException {
@@ -398,10 +359,5 @@ class LeaderElectionIT {
               return status.getStatus().getPhase() == Phase.READY
                   && Integer.valueOf(replicas).equals(status.getStatus().getReadyReplicas());
             });
-  }
-
-  private static void apply(String yaml) {
-    var applied = cluster.kubectl(yaml, "apply", "--server-side", "-f", "-");
-    assertThat(applied.exitCode()).as(applied.output()).isZero();
   }
 }

@@ -1,12 +1,14 @@
 package io.vllmoperator.cluster;
 
+import static io.vllmoperator.cluster.ChartDocuments.allowed;
+import static io.vllmoperator.cluster.ChartDocuments.chart;
+import static io.vllmoperator.cluster.ChartDocuments.documents;
+import static io.vllmoperator.cluster.ChartDocuments.kind;
+import static io.vllmoperator.cluster.ChartDocuments.only;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vllmoperator.TestManifests;
 import java.io.IOException;
@@ -121,7 +123,7 @@ class LogShippingChartIT {
     assertThat(container.at("/securityContext/capabilities/drop").toString())
         .isEqualTo("[\"ALL\"]");
     assertThat(container.at("/securityContext/privileged").asBoolean(false)).isFalse();
-    assertThat(only(docs, "ClusterRole", FULLNAME + "-alloy").path("rules").toString())
+    assertThat(named(docs, "ClusterRole", FULLNAME + "-alloy").path("rules").toString())
         .isEqualTo(
             "[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],\"verbs\":[\"get\",\"list\",\"watch\"]}]");
     // The operator's Deployment and PodDisruptionBudget must never select the collector's pods.
@@ -221,49 +223,12 @@ class LogShippingChartIT {
     }
   }
 
-  private static boolean allowed(
-      KubernetesClient client, String namespace, String verb, String resource) {
-    String[] parts = resource.split("/", 2);
-    var review =
-        new SelfSubjectAccessReviewBuilder()
-            .withNewSpec()
-            .withNewResourceAttributes()
-            .withNamespace(namespace)
-            .withVerb(verb)
-            .withResource(parts[0])
-            .withSubresource(parts.length > 1 ? parts[1] : "")
-            .endResourceAttributes()
-            .endSpec()
-            .build();
-    return client
-        .authorization()
-        .v1()
-        .selfSubjectAccessReview()
-        .create(review)
-        .getStatus()
-        .getAllowed();
-  }
-
   private static List<JsonNode> template(String... set) throws IOException {
     List<String> command = new ArrayList<>(List.of("template", RELEASE, chart(), "-n", NS));
     command.addAll(List.of(set));
     var result = cluster.helm(command.toArray(String[]::new));
     assertThat(result.exitCode()).as(result.output()).isZero();
-    try (var it =
-        new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(result.output())) {
-      List<JsonNode> docs = new ArrayList<>();
-      while (it.hasNext()) {
-        JsonNode doc = (JsonNode) it.next();
-        if (doc != null && !doc.isNull()) {
-          docs.add(doc);
-        }
-      }
-      return docs;
-    }
-  }
-
-  private static List<JsonNode> kind(List<JsonNode> docs, String kind) {
-    return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+    return documents(result.output());
   }
 
   /** The chart's ConfigMaps but the fleet dashboards (on by default, for the Grafana sidecar). */
@@ -273,12 +238,7 @@ class LogShippingChartIT {
         .toList();
   }
 
-  private static JsonNode only(List<JsonNode> docs, String kind) {
-    assertThat(kind(docs, kind)).as(kind).hasSize(1);
-    return kind(docs, kind).get(0);
-  }
-
-  private static JsonNode only(List<JsonNode> docs, String kind, String name) {
+  private static JsonNode named(List<JsonNode> docs, String kind, String name) {
     return kind(docs, kind).stream()
         .filter(d -> name.equals(d.at("/metadata/name").asText()))
         .findFirst()
@@ -323,9 +283,5 @@ class LogShippingChartIT {
 
   private static String file(String path) throws IOException {
     return Files.readString(TestManifests.repoRoot().resolve(path));
-  }
-
-  private static String chart() {
-    return TestManifests.repoRoot().resolve("charts/vllm-operator").toString();
   }
 }

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -690,14 +691,14 @@ class RolloutIT {
    * FlowSchema per operator identity, as in LeaderElectionIT): the standby wrote nothing before.
    */
   private void leaderKilledMidRollout(Run r) throws Exception {
-    String group = "rollout-failover-operators";
-    failoverIdentities(group, "apply");
+    OperatorIdentities identities =
+        OperatorIdentities.create(cluster, "rollout-failover", "a", "b");
     OperatorProcess a = null;
     OperatorProcess b = null;
     try {
-      a = startFailover(group, "a");
+      a = startFailover(identities, "a");
       r.within("a holds the Lease", Duration.ofSeconds(90), () -> "a".equals(leaseHolder()));
-      b = startFailover(group, "b");
+      b = startFailover(identities, "b");
       String rollout = "{maxSurge: 0, maxUnavailable: 1}";
       VllmDeployment v1 = r.manifest(r.spec(V1, 2, roomy, rollout));
       VllmDeployment v2 = r.manifest(r.spec(V2, 2, roomy, rollout));
@@ -707,20 +708,20 @@ class RolloutIT {
       r.awaitStable(rev1, 2, Duration.ofSeconds(120));
       KwokFaults.crashLoop(client, r.target(rev2), 3, Duration.ofSeconds(4), 1, CRASH);
       r.armed(rev2, roomy);
-      double standbyBefore = failoverWrites("b");
+      double standbyBefore = identities.writes("b");
 
       r.change(v2);
       r.within(
           "a pod of " + rev2 + " crashed",
           Duration.ofSeconds(60),
           () -> r.sampler.firstFault(rev2, r.changedAt).isPresent());
-      double standbyWrites = failoverWrites("b") - standbyBefore;
+      double standbyWrites = identities.writes("b") - standbyBefore;
       Instant killed = Instant.now();
       a.kill();
       r.within(
           "b takes the Lease", FAILOVER_LEASE.multipliedBy(3), () -> "b".equals(leaseHolder()));
       Duration takeover = Duration.between(killed, Instant.now());
-      double leaderBefore = failoverWrites("b");
+      double leaderBefore = identities.writes("b");
 
       r.awaitPhase(Phase.ROLLED_BACK, Duration.ofSeconds(120));
       r.assertRolledBack(rev1, rev2, "ContainerCrashing", 2);
@@ -743,7 +744,8 @@ class RolloutIT {
       r.assertMinReady(1);
       r.extra.put("takeover_s", ReadyReplicaSampler.seconds(takeover));
       r.extra.put("lease_s", String.valueOf(FAILOVER_LEASE.toSeconds()));
-      r.extra.put("new_leader_writes", String.format("%.0f", failoverWrites("b") - leaderBefore));
+      r.extra.put(
+          "new_leader_writes", String.format("%.0f", identities.writes("b") - leaderBefore));
       r.reportRollback(rev2, 2);
     } finally {
       for (OperatorProcess operator : new OperatorProcess[] {a, b}) {
@@ -751,7 +753,7 @@ class RolloutIT {
           operator.close();
         }
       }
-      failoverIdentities(group, "delete");
+      identities.delete();
     }
   }
 
@@ -918,13 +920,13 @@ class RolloutIT {
     }
 
     private void assertArgoCdHealthOf(VllmDeployment live) throws IOException {
-      var object = Serialization.jsonMapper().valueToTree(live);
+      JsonNode object = Serialization.jsonMapper().valueToTree(live);
       Path kept = TestManifests.repoRoot().resolve("operator/target/argocd-live/" + name + ".json");
       Files.createDirectories(kept.getParent());
       Files.writeString(
           kept,
           Serialization.jsonMapper().writerWithDefaultPrettyPrinter().writeValueAsString(live));
-      ArgoCdHealth.Verdict verdict = ArgoCdHealth.of((JsonNode) object);
+      ArgoCdHealth.Verdict verdict = ArgoCdHealth.of(object);
       System.out.printf(
           "ARGOCD-HEALTH name=%s phase=%s health=%s message=%s%n",
           name, live.getStatus().getPhase().value(), verdict.status(), verdict.message());
@@ -1341,13 +1343,12 @@ class RolloutIT {
   }
 
   /** Impersonated as its own user, so the API server counts its writes apart. */
-  private OperatorProcess startFailover(String group, String id) {
+  private OperatorProcess startFailover(OperatorIdentities identities, String id) {
+    Map<String, String> env = new HashMap<>(identities.impersonation(id));
+    env.put("WATCH_NAMESPACES", FAILOVER_NS);
     return OperatorProcess.start(
         cluster.kubeconfig(),
-        Map.of(
-            "WATCH_NAMESPACES", FAILOVER_NS,
-            "KUBERNETES_IMPERSONATE_USERNAME", "rollout-failover-" + id,
-            "KUBERNETES_IMPERSONATE_GROUP", group + ",system:authenticated"),
+        env,
         "--image-pull-grace=" + IMAGE_PULL_GRACE.toSeconds() + "s",
         "--leader-election",
         "--leader-election-namespace=" + FAILOVER_NS,
@@ -1355,53 +1356,6 @@ class RolloutIT {
         "--leader-election-lease-duration=" + FAILOVER_LEASE.toSeconds() + "s",
         "--leader-election-renew-deadline=6s",
         "--leader-election-retry-period=2s");
-  }
-
-  /** The operators' group may do anything; one FlowSchema per identity counts its writes. */
-  private void failoverIdentities(String group, String verb) {
-    StringBuilder yaml =
-        new StringBuilder(
-            """
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: ClusterRoleBinding
-            metadata: {name: %1$s}
-            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-            subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: %1$s}]
-            """
-                .formatted(group));
-    for (String id : new String[] {"a", "b"}) {
-      yaml.append(
-          """
-          ---
-          apiVersion: flowcontrol.apiserver.k8s.io/v1
-          kind: FlowSchema
-          metadata: {name: rollout-failover-writes-%1$s}
-          spec:
-            priorityLevelConfiguration: {name: workload-high}
-            matchingPrecedence: 100
-            distinguisherMethod: {type: ByUser}
-            rules:
-            - subjects: [{kind: User, user: {name: rollout-failover-%1$s}}]
-              resourceRules:
-              - verbs: [create, update, patch, delete, deletecollection]
-                apiGroups: ["*"]
-                resources: ["*"]
-                namespaces: ["*"]
-                clusterScope: true
-          """
-              .formatted(id));
-    }
-    var result =
-        verb.equals("apply")
-            ? cluster.kubectl(yaml.toString(), "apply", "--server-side", "-f", "-")
-            : cluster.kubectl(yaml.toString(), "delete", "--ignore-not-found", "-f", "-");
-    if (result.exitCode() != 0) {
-      throw new AssertionError("kubectl " + verb + " failed: " + result.output());
-    }
-  }
-
-  private double failoverWrites(String id) {
-    return ApiServerRequests.dispatched(cluster, "rollout-failover-writes-" + id);
   }
 
   private String leaseHolder() {
