@@ -344,6 +344,13 @@ class MonitoringEndToEndIT {
         .contains("for 1 minute")
         .contains("0 pod(s) still serve")
         .contains("The model is not being served");
+    assertThat(
+            query(
+                "count_over_time(vllm_operator_deployment_replicas{deployment=\""
+                    + NOT_SCRAPED_FOR_OPERATOR
+                    + "\"}[1h])"))
+        .as("still no operator series of lone when its page arrived")
+        .isEmpty();
 
     JsonNode errors = firing("/pager", "VllmHighErrorRate", "llama-8b");
     assertCommon(errors, "critical", "llama-8b");

@@ -254,6 +254,11 @@ class AlertRulesTest {
   void theKeysTheCrdAcceptsAreTheAlertsOfTheTemplate() {
     assertThat(io.vllmoperator.api.v1alpha1.spec.AlertsSpec.ALERT_NAMES)
         .containsExactlyElementsOf(ALERT_NAMES);
+    assertThat(io.vllmoperator.api.v1alpha1.spec.AlertsSpec.ALERT_NAMES_CEL)
+        .isEqualTo(
+            ALERT_NAMES.stream()
+                .map(a -> "'" + a + "'")
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]")));
   }
 
   @Test

@@ -29,7 +29,8 @@ public class AlertsSpec {
           "VllmGpuXidErrors",
           "VllmGpuHighTemperature");
 
-  private static final String ALERT_NAMES_CEL =
+  /** {@link #ALERT_NAMES} as a CEL list (an annotation needs a constant). */
+  public static final String ALERT_NAMES_CEL =
       "['VllmTargetDown', 'VllmMetricsMissing', 'VllmHighTimeToFirstToken', 'VllmHighInterTokenLatency', 'VllmHighEndToEndLatency', 'VllmKvCacheSaturated', 'VllmRequestQueueBacklog', 'VllmHighErrorRate', 'VllmFrequentPreemptions', 'VllmRolloutStuck', 'VllmRolledBack', 'VllmGpuXidErrors', 'VllmGpuHighTemperature']";
 
   @Default("true")
