@@ -262,6 +262,37 @@ add("VllmTargetDown: all pods replaced, the new ones come up within 3 minutes",
      up(C, [(31, None), (2, 0), (57, 1)]), up(D, [(31, None), (3, 0), (56, 1)]), DESIRED2],
     none("VllmTargetDown", "33m", "36m", "40m"))
 
+# Without the operator's metrics (Prometheus does not scrape the operator): the third branch
+# reads only the vLLM targets. A target that still exists (current `up` sample) and was up
+# within 6h, and none up: page. A target that is gone has a staleness marker (pod deleted,
+# scaled to zero); a pod still loading was never up.
+add("VllmTargetDown: the only pod stops answering, operator not scraped",
+    [up(A, [(30, 1), (60, 0)])],
+    none("VllmTargetDown", "29m", "33m", "34m")
+    + [check("VllmTargetDown", "35m", whole_down), check("VllmTargetDown", "80m", whole_down)])
+
+add("VllmTargetDown: every pod stops answering, operator not scraped",
+    [up(A, [(30, 1), (60, 0)]), up(B, [(32, 1), (58, 0)])],
+    none("VllmTargetDown", "29m", "33m", "36m")
+    + [check("VllmTargetDown", "38m", whole_down), check("VllmTargetDown", "80m", whole_down)])
+
+add("VllmTargetDown: the only pod restarts and answers again within 3 minutes, operator not scraped",
+    [up(A, [(30, 1), (3, 0), (57, 1)])],
+    none("VllmTargetDown", "32m", "34m", "36m", "40m"))
+
+add("VllmTargetDown: scaled to zero on purpose, operator not scraped",
+    [up(A, [(30, 1), (1, "stale")]), up(B, [(30, 1), (1, "stale")])],
+    none("VllmTargetDown", "33m", "40m", "80m"))
+
+add("VllmTargetDown: pods that never finished loading, operator not scraped",
+    [up(C, [(90, 0)]), up(D, [(20, None), (70, 0)])],
+    none("VllmTargetDown", "10m", "30m", "60m", "89m"))
+
+add("VllmTargetDown: all pods replaced, the new ones still loading, operator not scraped",
+    [up(A, [(30, 1), (1, "stale")]), up(B, [(30, 1), (1, "stale")]),
+     up(C, [(31, None), (59, 0)]), up(D, [(31, None), (59, 0)])],
+    none("VllmTargetDown", "33m", "37m", "80m"))
+
 
 # ================================================================== VllmMetricsMissing
 def engine_series(t, minutes, kv=0.4, skip=()):

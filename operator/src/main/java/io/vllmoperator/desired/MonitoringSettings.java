@@ -2,6 +2,7 @@ package io.vllmoperator.desired;
 
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.spec.AlertRoutingSpec;
+import io.vllmoperator.api.v1alpha1.spec.AlertRuleOverride;
 import io.vllmoperator.api.v1alpha1.spec.AlertsSpec;
 import io.vllmoperator.api.v1alpha1.spec.DashboardsSpec;
 import io.vllmoperator.api.v1alpha1.spec.LogsSpec;
@@ -21,6 +22,7 @@ public record MonitoringSettings(
     boolean alerts,
     Optional<String> runbookBaseUrl,
     Map<String, String> alertLabels,
+    Map<String, AlertRuleOverride> alertRules,
     boolean alertRouting,
     boolean dashboards,
     String folder,
@@ -47,6 +49,7 @@ public record MonitoringSettings(
         !Boolean.FALSE.equals(alerts.getEnabled()),
         Optional.ofNullable(alerts.getRunbookBaseUrl()).filter(url -> !url.isBlank()),
         alerts.getLabels() == null ? Map.of() : alerts.getLabels(),
+        alerts.getRules() == null ? Map.of() : alerts.getRules(),
         Boolean.TRUE.equals(routing.getEnabled()),
         Boolean.TRUE.equals(dashboards.getEnabled()),
         Optional.ofNullable(dashboards.getFolder())

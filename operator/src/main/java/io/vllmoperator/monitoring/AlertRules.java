@@ -29,6 +29,9 @@ public final class AlertRules {
 
   static final String RUNBOOK_PLACEHOLDER = "runbook_url";
 
+  /** The alert's `for` in words, for the description ("for 10 minutes"). */
+  static final String FOR_PLACEHOLDER = "for";
+
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_]*)}");
 
   private AlertRules() {}
@@ -36,6 +39,7 @@ public final class AlertRules {
   /** The rule file (`groups:`) for this deployment, as promtool and Prometheus read it. */
   public static ObjectNode ruleFile(VllmDeployment vllm) {
     ObjectNode rules = MonitoringAssets.get().alertTemplate();
+    AlertRuleOverrides.apply(rules, MonitoringSettings.of(vllm).alertRules());
     substitute(rules, placeholders(vllm), runbookUrl(vllm), "");
     addAlertLabels(rules, alertLabels(vllm));
     return rules;
@@ -82,8 +86,9 @@ public final class AlertRules {
 
   /**
    * Replaces the placeholders in every string below {@code node}. Inside a rule with an `alert`,
-   * `${runbook_url}` is that alert's runbook. A placeholder the operator does not know, or a `${`
-   * that starts none, fails loudly: the template and this code disagree.
+   * `${runbook_url}` is that alert's runbook and `${for}` its `for` in words. A placeholder the
+   * operator does not know, or a `${` that starts none, fails loudly: the template and this code
+   * disagree.
    */
   private static void substitute(
       JsonNode node, Map<String, String> values, Function<String, String> runbook, String path) {
@@ -93,6 +98,9 @@ public final class AlertRules {
       if (alert != null && alert.isTextual()) {
         scope = new HashMap<>(values);
         scope.put(RUNBOOK_PLACEHOLDER, runbook.apply(alert.asText()));
+        if (object.get("for") != null) {
+          scope.put(FOR_PLACEHOLDER, AlertRuleOverrides.inWords(object.get("for").asText()));
+        }
       }
       for (Map.Entry<String, JsonNode> field : object.properties()) {
         String at = path + "." + field.getKey();

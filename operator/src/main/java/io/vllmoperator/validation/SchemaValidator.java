@@ -403,10 +403,14 @@ public final class SchemaValidator {
           .fields()
           .forEachRemaining(
               field -> {
-                JsonNode fieldSchema =
-                    properties.has(field.getKey()) ? properties.get(field.getKey()) : valueSchema;
+                boolean property = properties.has(field.getKey());
+                JsonNode fieldSchema = property ? properties.get(field.getKey()) : valueSchema;
                 if (fieldSchema != null && fieldSchema.isObject()) {
-                  checkRules(field.getValue(), fieldSchema, child(path, field.getKey()), errors);
+                  // The API server's CEL errors name a map entry as <map>[<key>], its schema
+                  // errors as <map>.<key>.
+                  String at =
+                      property ? child(path, field.getKey()) : path + "[" + field.getKey() + "]";
+                  checkRules(field.getValue(), fieldSchema, at, errors);
                 }
               });
     } else if (value.isArray() && schema.has("items")) {

@@ -120,6 +120,9 @@ class ApiServerIT {
         .contains("servedName");
     assertThat(cluster.kubectl("", "explain", "vllm.spec.rollout.onInsufficientGpus").output())
         .contains("ReplaceOneAtATime");
+    assertThat(cluster.kubectl("", "explain", "vllm.spec.monitoring.alerts.rules").output())
+        .contains("keyed by the alert's name")
+        .contains("customRules");
   }
 
   @Test

@@ -68,14 +68,17 @@ import org.junit.jupiter.api.TestMethodOrder;
  * prometheus-alertmanager run that configuration, changed only where a process on this machine
  * differs from a pod ({@link OutsidePodConfig}); Prometheus discovers the kwok pods through our
  * Service and scrapes fake vLLM servers answering for the pods' addresses; the generated rules
- * fire; Alertmanager routes by severity, with the documented routing
- * (docs/alertmanager-example.yaml), to two webhook receivers, "pager" and "ticket".
+ * fire; Alertmanager routes them by severity twice: with the documented global routing
+ * (docs/alertmanager-example.yaml) to two webhook receivers, "pager" and "ticket", and through each
+ * deployment's own AlertmanagerConfig (spec.monitoring.alertRouting, merged by prometheus-operator)
+ * to the receivers it names `<namespace>/<name>/critical|warning`, whose URLs come from a Secret.
  *
- * <p>Alerts keep the `for:` of alerts/vllm-alerts.yaml (nothing supported shortens it), so the test
- * waits for those of 5 minutes (VllmTargetDown, VllmHighErrorRate, VllmRequestQueueBacklog) to be
- * delivered and checks that those of 10 minutes (VllmHighTimeToFirstToken, VllmKvCacheSaturated)
- * are pending with the breached value; -Dmonitoring.e2e.waitForAll=true also waits for those to be
- * delivered (about 5 more minutes).
+ * <p>The alerts keep the `for:` of alerts/vllm-alerts.yaml, except what
+ * spec.monitoring.alerts.rules changes as a user would: VllmHighTimeToFirstToken and
+ * VllmKvCacheSaturated `for: 1m` (10m otherwise), and lone's VllmTargetDown `for: 1m`, so that its
+ * whole-deployment page arrives while its latency alert still fires and the AlertmanagerConfig's
+ * inhibition can be seen. The operator is scraped, but its series for lone are dropped, so lone's
+ * page can only come from the branch of VllmTargetDown that reads the vLLM targets alone.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringEndToEndIT {
@@ -85,16 +88,24 @@ class MonitoringEndToEndIT {
   private static final String PROMETHEUS_SA = "prometheus-e2e";
   private static final String OPERATOR_JOB = "vllm-operator";
 
+  /** The Secret with the URLs of the routed receivers (spec.monitoring.alertRouting). */
+  private static final String RECEIVERS_SECRET = "e2e-receivers";
+
+  private static final String ROUTED_PAGER = "/routed/pager";
+  private static final String ROUTED_TICKET = "/routed/ticket";
+
+  /** The deployment whose operator series the operator's scrape drops. */
+  private static final String NOT_SCRAPED_FOR_OPERATOR = "lone";
+
   /** Not a pod address kwok hands out (it allocates from the bottom of 10.244.0.0/16). */
   private static final String OPERATOR_POD_IP = "10.244.255.254";
 
   private static final int VLLM_PORT = 8000;
-  private static final boolean WAIT_FOR_ALL = Boolean.getBoolean("monitoring.e2e.waitForAll");
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** llama-8b: every breach; lone: its only pod dies; pair: one of two pods dies. */
+  /** llama-8b: every breach; lone: slow, then its only pod dies; pair: one of two pods dies. */
   private static final Map<String, Integer> REPLICAS =
       new LinkedHashMap<>(Map.of("llama-8b", 2, "lone", 1, "pair", 2));
 
@@ -142,8 +153,9 @@ class MonitoringEndToEndIT {
             Duration.ofSeconds(60)));
     operator = OperatorProcess.start(cluster.kubeconfig());
     running.add(operator);
-    receivers = WebhookReceiver.start("/pager", "/ticket");
+    receivers = WebhookReceiver.start("/pager", "/ticket", ROUTED_PAGER, ROUTED_TICKET);
     running.add(receivers);
+    createReceiverSecret();
 
     createPrometheusAndAlertmanager();
     scrapeTheOperatorAsTheChartDoes();
@@ -174,6 +186,7 @@ class MonitoringEndToEndIT {
     }
     if (client != null) {
       client.resources(VllmDeployment.class).inNamespace(LLM).delete();
+      client.secrets().inNamespace(LLM).withName(RECEIVERS_SECRET).delete();
       client.namespaces().withName(MON).delete();
       // Waits until they are gone: a later test class may install some of them again.
       cluster.kubectl(
@@ -221,9 +234,16 @@ class MonitoringEndToEndIT {
             values(
                 "vllm_operator_deployment_replicas{deployment_namespace=\""
                     + LLM
-                    + "\",deployment=\"lone\",state=\"desired\"}"))
+                    + "\",deployment=\"pair\",state=\"desired\"}"))
         .as("the operator's own metrics, scraped through the chart's ServiceMonitor")
-        .containsExactly(1.0);
+        .containsExactly(2.0);
+    assertThat(
+            query(
+                "count_over_time(vllm_operator_deployment_replicas{deployment=\""
+                    + NOT_SCRAPED_FOR_OPERATOR
+                    + "\"}[1h])"))
+        .as("no operator series of lone were ever stored: its page cannot use them")
+        .isEmpty();
 
     await("the 3 generated rule groups loaded and evaluated without error")
         .atMost(Duration.ofSeconds(30))
@@ -257,23 +277,50 @@ class MonitoringEndToEndIT {
     fakePods.get(deadPairPod).stop();
     // A warning of a deployment that is down: the documented inhibition keeps it off the ticket.
     fakePods.get(livePairPod).breach(Breach.QUEUE);
-    fakePods.get(podsOf.get("lone").get(0)).stop();
+    // lone is slow until its TTFT alert fires, then its only pod dies: the whole-deployment
+    // VllmTargetDown (for: 1m) then inhibits that latency alert (the AlertmanagerConfig's rule).
+    String lonePod = podsOf.get("lone").get(0);
+    fakePods.get(lonePod).breach(Breach.TTFT);
+    await("lone's VllmHighTimeToFirstToken firing in Prometheus (for: 1m)")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .failFast("Prometheus or Alertmanager exited", this::aDaemonDied)
+        .until(() -> firingInPrometheus("VllmHighTimeToFirstToken", "lone"));
+    fakePods.get(lonePod).stop();
+    Duration loneStoppedAfter = Duration.between(breach, Instant.now());
 
+    List<String> llamaPods = podsOf.get("llama-8b");
+    Set<String> expected =
+        Set.of(
+            "pager VllmTargetDown pair " + deadPairPod,
+            "pager VllmTargetDown lone",
+            "pager VllmHighErrorRate llama-8b",
+            "pager VllmHighTimeToFirstToken llama-8b",
+            "ticket VllmRequestQueueBacklog llama-8b " + llamaPods.get(0),
+            "ticket VllmRequestQueueBacklog llama-8b " + llamaPods.get(1),
+            "ticket VllmKvCacheSaturated llama-8b " + llamaPods.get(0),
+            "ticket VllmKvCacheSaturated llama-8b " + llamaPods.get(1));
     Map<String, Duration> deliveredAfter = new TreeMap<>();
-    await("pages: VllmTargetDown (pair, lone), VllmHighErrorRate; ticket: VllmRequestQueueBacklog")
+    Map<String, Duration> routedAfter = new TreeMap<>();
+    List<JsonNode> loneInhibition = new ArrayList<>();
+    await(
+            "every alert at the receiver its severity names, globally and through each deployment's"
+                + " AlertmanagerConfig; lone's TTFT inhibited by its VllmTargetDown")
         .atMost(Duration.ofMinutes(8))
         .pollInterval(Duration.ofSeconds(2))
         .failFast("Prometheus or Alertmanager exited", this::aDaemonDied)
         .untilAsserted(
             () -> {
-              record(deliveredAfter, breach);
-              assertThat(deliveredAfter)
-                  .containsKeys(
-                      "pager VllmTargetDown pair " + deadPairPod,
-                      "pager VllmTargetDown lone",
-                      "pager VllmHighErrorRate llama-8b",
-                      "ticket VllmRequestQueueBacklog llama-8b " + podsOf.get("llama-8b").get(0),
-                      "ticket VllmRequestQueueBacklog llama-8b " + podsOf.get("llama-8b").get(1));
+              record(deliveredAfter, breach, "/pager", "/ticket");
+              record(routedAfter, breach, ROUTED_PAGER, ROUTED_TICKET);
+              if (loneInhibition.isEmpty()) {
+                loneInhibition.addAll(loneLatencyInhibitedByItsTargetDown());
+              }
+              assertThat(deliveredAfter).containsKeys(expected.toArray(String[]::new));
+              assertThat(routedAfter).containsKeys(expected.toArray(String[]::new));
+              assertThat(loneInhibition)
+                  .as("Alertmanager holds lone's VllmHighTimeToFirstToken, inhibited")
+                  .isNotEmpty();
             });
 
     JsonNode podDown = firing("/pager", "VllmTargetDown", "pair");
@@ -283,16 +330,27 @@ class MonitoringEndToEndIT {
         .isEqualTo("vLLM " + LLM + "/pair: pod " + deadPairPod + " is down");
     assertThat(podDown.path("annotations").path("description").asText())
         .contains("(" + podIps.get(deadPairPod) + ":" + VLLM_PORT + ")")
+        .contains("for 5 minutes")
         .contains("1 pod(s) still serve");
 
+    // Paged without any operator series of lone (checked in the first test): the branch that
+    // reads only the vLLM targets.
     JsonNode lonePodDown = firing("/pager", "VllmTargetDown", "lone");
     assertCommon(lonePodDown, "critical", "lone");
     assertThat(lonePodDown.path("labels").has("pod")).isFalse();
     assertThat(lonePodDown.path("annotations").path("summary").asText())
         .isEqualTo("vLLM " + LLM + "/lone: no pod is serving");
     assertThat(lonePodDown.path("annotations").path("description").asText())
+        .contains("for 1 minute")
         .contains("0 pod(s) still serve")
         .contains("The model is not being served");
+    assertThat(
+            query(
+                "count_over_time(vllm_operator_deployment_replicas{deployment=\""
+                    + NOT_SCRAPED_FOR_OPERATOR
+                    + "\"}[1h])"))
+        .as("still no operator series of lone when its page arrived")
+        .isEmpty();
 
     JsonNode errors = firing("/pager", "VllmHighErrorRate", "llama-8b");
     assertCommon(errors, "critical", "llama-8b");
@@ -300,13 +358,27 @@ class MonitoringEndToEndIT {
     assertThat(errorText).contains("above the threshold of 5%");
     assertThat(percentBefore(errorText, "% of the requests")).isGreaterThan(5.0);
 
-    for (String pod : podsOf.get("llama-8b")) {
+    JsonNode ttft = firing("/pager", "VllmHighTimeToFirstToken", "llama-8b");
+    assertCommon(ttft, "critical", "llama-8b");
+    String ttftText = ttft.path("annotations").path("description").asText();
+    assertThat(ttftText).contains("above the threshold of 2s").contains("for 1 minute");
+    Matcher p95 = Pattern.compile(" is ([0-9.]+)s over the last 5 minutes").matcher(ttftText);
+    assertThat(p95.find()).as(ttftText).isTrue();
+    assertThat(Double.parseDouble(p95.group(1))).as("p95 TTFT, seconds").isGreaterThan(2.0);
+
+    for (String pod : llamaPods) {
       JsonNode queue = firing("/ticket", "VllmRequestQueueBacklog", "llama-8b", pod);
       assertCommon(queue, "warning", "llama-8b");
       assertThat(queue.path("annotations").path("description").asText())
           .startsWith(FakeVllmPod.WAITING_IN_BREACH + " requests are waiting")
           .contains("pod " + pod)
           .contains("above the threshold of 20");
+      JsonNode kv = firing("/ticket", "VllmKvCacheSaturated", "llama-8b", pod);
+      assertCommon(kv, "warning", "llama-8b");
+      assertThat(kv.path("annotations").path("description").asText())
+          .contains("is 97%")
+          .contains("above the threshold of 90%")
+          .contains("for 1 minute");
     }
 
     assertThat(receivedNames("/pager"))
@@ -328,45 +400,91 @@ class MonitoringEndToEndIT {
               assertThat(a.path("status").path("inhibitedBy")).isNotEmpty();
             });
 
-    if (WAIT_FOR_ALL) {
-      await("page VllmHighTimeToFirstToken, ticket VllmKvCacheSaturated")
-          .atMost(Duration.ofMinutes(8))
-          .pollInterval(Duration.ofSeconds(2))
-          .untilAsserted(
-              () -> {
-                record(deliveredAfter, breach);
-                assertThat(deliveredAfter)
-                    .containsKeys(
-                        "pager VllmHighTimeToFirstToken llama-8b",
-                        "ticket VllmKvCacheSaturated llama-8b " + podsOf.get("llama-8b").get(0));
-              });
-      JsonNode ttft = firing("/pager", "VllmHighTimeToFirstToken", "llama-8b");
-      assertCommon(ttft, "critical", "llama-8b");
-      assertThat(ttft.path("annotations").path("description").asText())
-          .contains("above the threshold of 2s");
-      JsonNode kv =
-          firing("/ticket", "VllmKvCacheSaturated", "llama-8b", podsOf.get("llama-8b").get(0));
-      assertCommon(kv, "warning", "llama-8b");
-      assertThat(kv.path("annotations").path("description").asText())
-          .contains("is 97%")
-          .contains("above the threshold of 90%");
-    } else {
-      // for: 10m. Their expressions already hold on the scraped data: pending, with the value.
-      Map<String, Double> pending = pendingValues();
-      assertThat(pending.get("VllmHighTimeToFirstToken llama-8b"))
-          .as("pending p95 TTFT of llama-8b (threshold 2 s); pending: %s", pending)
-          .isNotNull()
-          .isGreaterThan(2.0);
-      for (String pod : podsOf.get("llama-8b")) {
-        assertThat(pending.get("VllmKvCacheSaturated llama-8b " + pod))
-            .as("pending KV cache usage of %s; pending: %s", pod, pending)
-            .isEqualTo(FakeVllmPod.KV_CACHE_IN_BREACH);
-      }
-    }
+    assertRoutedByTheDeploymentsAlertmanagerConfig(ROUTED_PAGER, "critical");
+    assertRoutedByTheDeploymentsAlertmanagerConfig(ROUTED_TICKET, "warning");
+    assertThat(receivers.alerts(ROUTED_TICKET))
+        .as("the inhibition holds for the routed receivers too")
+        .noneMatch(a -> "pair".equals(a.path("labels").path("job").asText()));
+
     deliveredAfter.forEach(
         (what, after) ->
             System.out.printf(
                 "MONITORING-E2E delivered %s %ds after the breach%n", what, after.toSeconds()));
+    routedAfter.forEach(
+        (what, after) ->
+            System.out.printf(
+                "MONITORING-E2E routed %s %ds after the breach%n", what, after.toSeconds()));
+    System.out.printf(
+        "MONITORING-E2E lone: TTFT firing and its pod stopped %ds after the breach; VllmTargetDown"
+            + " delivered %ds after the pod stopped; its TTFT inhibited by %s%n",
+        loneStoppedAfter.toSeconds(),
+        deliveredAfter.get("pager VllmTargetDown lone").minus(loneStoppedAfter).toSeconds(),
+        loneInhibition.get(0).path("status").path("inhibitedBy"));
+  }
+
+  /**
+   * lone's VllmHighTimeToFirstToken as Alertmanager holds it, if inhibited by lone's own
+   * whole-deployment VllmTargetDown (its fingerprint); empty otherwise.
+   */
+  private static List<JsonNode> loneLatencyInhibitedByItsTargetDown() {
+    Set<String> targetDown = new java.util.HashSet<>();
+    for (JsonNode a :
+        api(
+            alertmanager,
+            "/api/v2/alerts?filter=alertname%3D%22VllmTargetDown%22&filter=deployment%3D%22lone%22")) {
+      targetDown.add(a.path("fingerprint").asText());
+    }
+    List<JsonNode> inhibited = new ArrayList<>();
+    for (JsonNode a :
+        api(
+            alertmanager,
+            "/api/v2/alerts?filter=alertname%3D%22VllmHighTimeToFirstToken%22"
+                + "&filter=deployment%3D%22lone%22")) {
+      for (JsonNode by : a.path("status").path("inhibitedBy")) {
+        if (targetDown.contains(by.asText())) {
+          inhibited.add(a);
+        }
+      }
+    }
+    return inhibited;
+  }
+
+  /**
+   * Every notification at a routed receiver was sent by the receiver prometheus-operator named for
+   * the deployment (`<namespace>/<name>/<severity>`), and each of its alerts carries that
+   * deployment and severity.
+   */
+  private static void assertRoutedByTheDeploymentsAlertmanagerConfig(String path, String severity) {
+    List<JsonNode> notifications = receivers.notifications(path);
+    assertThat(notifications).as(path).isNotEmpty();
+    Set<String> deployments = new java.util.TreeSet<>();
+    for (JsonNode notification : notifications) {
+      String deployment = notification.path("groupLabels").path("deployment").asText();
+      deployments.add(deployment);
+      assertThat(notification.path("receiver").asText())
+          .as("receiver of %s", notification.path("groupLabels"))
+          .isEqualTo(LLM + "/" + deployment + "/" + severity);
+      for (JsonNode alert : notification.path("alerts")) {
+        assertThat(alert.path("labels").path("deployment").asText())
+            .as("deployment label of %s", alert.path("labels"))
+            .isEqualTo(deployment);
+        if ("firing".equals(alert.path("status").asText())) {
+          assertCommon(alert, severity, deployment);
+        }
+      }
+    }
+    assertThat(deployments).as(path + " deployments").isSubsetOf(REPLICAS.keySet());
+  }
+
+  private static boolean firingInPrometheus(String alertname, String job) {
+    for (JsonNode alert : api(prometheus, "/api/v1/alerts").path("alerts")) {
+      if ("firing".equals(alert.path("state").asText())
+          && alertname.equals(alert.path("labels").path("alertname").asText())
+          && job.equals(alert.path("labels").path("job").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ assertions on notifications
@@ -397,16 +515,19 @@ class MonitoringEndToEndIT {
         .orElseThrow(() -> new AssertionError(alertname + " for " + job + " not at " + receiver));
   }
 
-  /** "receiver alertname job [pod]" of every firing alert received, with the time it took. */
-  private static void record(Map<String, Duration> delivered, Instant breach) {
-    for (String receiver : List.of("/pager", "/ticket")) {
+  /**
+   * "pager|ticket alertname job [pod]" of every firing alert received at these paths (named by
+   * their last segment), with the time it took.
+   */
+  private static void record(Map<String, Duration> delivered, Instant breach, String... paths) {
+    for (String receiver : paths) {
       for (JsonNode alert : receivers.alerts(receiver)) {
         if (!"firing".equals(alert.path("status").asText())) {
           continue;
         }
         JsonNode labels = alert.path("labels");
         String key =
-            (receiver.substring(1)
+            (receiver.substring(receiver.lastIndexOf('/') + 1)
                     + " "
                     + labels.path("alertname").asText()
                     + " "
@@ -423,25 +544,6 @@ class MonitoringEndToEndIT {
     return receivers.alerts(receiver).stream()
         .map(a -> a.path("labels").path("alertname").asText())
         .collect(Collectors.toSet());
-  }
-
-  /** Pending alerts of llm-e2e in Prometheus: "alertname job [pod]" to value. */
-  private static Map<String, Double> pendingValues() {
-    Map<String, Double> pending = new TreeMap<>();
-    for (JsonNode alert : api(prometheus, "/api/v1/alerts").path("alerts")) {
-      if ("pending".equals(alert.path("state").asText())) {
-        JsonNode labels = alert.path("labels");
-        pending.put(
-            (labels.path("alertname").asText()
-                    + " "
-                    + labels.path("job").asText()
-                    + " "
-                    + labels.path("pod").asText(""))
-                .strip(),
-            Double.parseDouble(alert.path("value").asText()));
-      }
-    }
-    return pending;
   }
 
   private static double percentBefore(String text, String suffix) {
@@ -605,6 +707,9 @@ class MonitoringEndToEndIT {
                         + versionOf(
                             Tools.require("prometheus-alertmanager", "prometheus-alertmanager")))
                 .withReplicas(1)
+                // As kube-prometheus-stack's alertmanagerSpec for per-deployment routing.
+                .withAlertmanagerConfigSelector(release)
+                .withAlertmanagerConfigNamespaceSelector(new LabelSelector())
                 .endSpec()
                 .build())
         .serverSideApply();
@@ -639,10 +744,26 @@ class MonitoringEndToEndIT {
     }
   }
 
+  /** The receivers' URLs, as a user keeps them: in a Secret the AlertmanagerConfigs refer to. */
+  private static void createReceiverSecret() {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(RECEIVERS_SECRET)
+                .withNamespace(LLM)
+                .endMetadata()
+                .addToStringData("pager", receivers.url(ROUTED_PAGER))
+                .addToStringData("ticket", receivers.url(ROUTED_TICKET))
+                .build())
+        .serverSideApply();
+  }
+
   /**
    * The chart's Service and ServiceMonitor for the operator's own metrics, as `helm install` with
    * metrics.serviceMonitor.enabled renders them, and an EndpointSlice that stands for the operator
-   * pod: the packaged operator runs as a process here, answering on the pod address' twin.
+   * pod: the packaged operator runs as a process here, answering on the pod address' twin. One
+   * metric relabeling is added to the ServiceMonitor: it drops the operator's series of lone.
    */
   private static void scrapeTheOperatorAsTheChartDoes() {
     var rendered =
@@ -668,8 +789,27 @@ class MonitoringEndToEndIT {
             "--show-only",
             "templates/servicemonitor.yaml");
     assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    StringBuilder manifests = new StringBuilder();
+    try {
+      for (JsonNode doc :
+          YAML.readerFor(JsonNode.class).<JsonNode>readValues(rendered.output()).readAll()) {
+        if (doc == null || !doc.isObject()) {
+          continue;
+        }
+        if ("ServiceMonitor".equals(doc.path("kind").asText())) {
+          for (JsonNode endpoint : doc.path("spec").path("endpoints")) {
+            ObjectNode drop = ((ObjectNode) endpoint).putArray("metricRelabelings").addObject();
+            drop.put("action", "drop").put("regex", NOT_SCRAPED_FOR_OPERATOR);
+            drop.putArray("sourceLabels").add("deployment");
+          }
+        }
+        manifests.append("---\n").append(YAML.writeValueAsString(doc));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     var applied =
-        cluster.kubectl(rendered.output(), "apply", "--server-side", "-n", MON, "-f", "-");
+        cluster.kubectl(manifests.toString(), "apply", "--server-side", "-n", MON, "-f", "-");
     assertThat(applied.exitCode()).as(applied.output()).isZero();
     client
         .resource(
@@ -706,9 +846,26 @@ class MonitoringEndToEndIT {
             monitoring:
               labels: {release: %s}
               serviceMonitor: {interval: 1s}
-              alerts: {labels: {team: ml-platform}}
+              alerts:
+                labels: {team: ml-platform}
+                rules:
+                  VllmHighTimeToFirstToken: {for: 1m}
+                  VllmKvCacheSaturated: {for: 1m}
+                  %s
+              alertRouting:
+                enabled: true
+                critical: [{webhook: {urlSecret: {name: %s, key: pager}}}]
+                warning: [{webhook: {urlSecret: {name: %s, key: ticket}}}]
+                groupWait: 5s
+                groupInterval: 1m
             """
-                .formatted(name, replicas, RELEASE));
+                .formatted(
+                    name,
+                    replicas,
+                    RELEASE,
+                    name.equals("lone") ? "VllmTargetDown: {for: 1m}" : "",
+                    RECEIVERS_SECRET,
+                    RECEIVERS_SECRET));
     vllm.getMetadata().setNamespace(LLM);
     vllm.getMetadata().setGeneration(null);
     vllm.getMetadata().setLabels(Map.of("environment", "e2e"));
@@ -757,9 +914,18 @@ class MonitoringEndToEndIT {
   private static LocalDaemon startAlertmanager() throws IOException {
     String generated =
         awaitGenerated(
-            "Secret alertmanager-" + RELEASE + "-generated with our routing",
+            "Secret alertmanager-"
+                + RELEASE
+                + "-generated with the global routing and the 3 AlertmanagerConfigs",
             () -> secretGz("alertmanager-" + RELEASE + "-generated", "alertmanager.yaml.gz"),
-            config -> config.contains(receivers.url("/pager")));
+            config ->
+                config.contains(receivers.url("/pager"))
+                    && config.contains(receivers.url(ROUTED_PAGER))
+                    && REPLICAS.keySet().stream()
+                        .allMatch(
+                            name ->
+                                config.contains(LLM + "/" + name + "/critical")
+                                    && config.contains(LLM + "/" + name + "/warning")));
     // Nothing to change: the generated file names no path of the pod and needs no API access.
     Path config = work.resolve("alertmanager.yaml");
     Files.writeString(config, generated);

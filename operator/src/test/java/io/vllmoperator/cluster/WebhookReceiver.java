@@ -53,6 +53,13 @@ final class WebhookReceiver implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
+  /** Every notification posted to {@code path} so far, as Alertmanager sent it. */
+  List<JsonNode> notifications(String path) {
+    synchronized (received.get(path)) {
+      return new ArrayList<>(received.get(path));
+    }
+  }
+
   /** Every alert of every notification posted to {@code path} so far (firing or resolved). */
   List<JsonNode> alerts(String path) {
     List<JsonNode> alerts = new ArrayList<>();

@@ -9,6 +9,8 @@ import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.fabric8.openshift.api.model.monitoring.v1alpha1.AlertmanagerConfig;
 import io.vllmoperator.TestManifests;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
+import io.vllmoperator.api.v1alpha1.spec.AlertRuleOverride;
+import io.vllmoperator.api.v1alpha1.spec.AlertSeverity;
 import io.vllmoperator.dependent.AlertmanagerConfigDependentResource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,6 +142,48 @@ class AlertRoutingTest {
 
     assertThat(warning.exitCode()).as(warning.output()).isZero();
     assertThat(critical.exitCode()).as(critical.output()).isZero();
+  }
+
+  /**
+   * A severity changed by spec.monitoring.alerts.rules is the label on the rule, and the route
+   * matches that label: the alert goes to the receiver of its new severity.
+   */
+  @Test
+  void aSeverityOverrideRoutesTheAlertToTheReceiverOfItsNewSeverity() throws IOException {
+    VllmDeployment overridden = routedCr();
+    var rules = new java.util.LinkedHashMap<String, AlertRuleOverride>();
+    rules.put("VllmKvCacheSaturated", override(AlertSeverity.CRITICAL));
+    rules.put("VllmHighErrorRate", override(AlertSeverity.WARNING));
+    overridden.getSpec().getMonitoring().getAlerts().setRules(rules);
+    Path overriddenConfig = dir.resolve("overridden.yaml");
+    YAML.writeValue(
+        overriddenConfig.toFile(),
+        PrometheusOperatorAlertmanagerConfig.generate(
+            AlertmanagerConfigDependentResource.build(overridden)));
+
+    Map<String, String> severities = new TreeMap<>();
+    for (Rule rule : AlertRulesTest.rules(overridden)) {
+      severities.put(rule.getAlert(), rule.getLabels().get("severity"));
+    }
+    assertThat(severities)
+        .containsEntry("VllmKvCacheSaturated", "critical")
+        .containsEntry("VllmHighErrorRate", "warning");
+    for (var alert : List.of("VllmKvCacheSaturated", "VllmHighErrorRate")) {
+      Map<String, String> labels = new TreeMap<>();
+      labels.put("alertname", alert);
+      labels.put("namespace", "llm");
+      labels.put("job", "llama-8b");
+      labels.put("deployment", "llama-8b");
+      labels.put("severity", severities.get(alert));
+      var routed = routesTest(overriddenConfig, PREFIX + severities.get(alert), labels);
+      assertThat(routed.exitCode()).as(alert + " " + routed.output()).isZero();
+    }
+  }
+
+  private static AlertRuleOverride override(AlertSeverity severity) {
+    AlertRuleOverride override = new AlertRuleOverride();
+    override.setSeverity(severity);
+    return override;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,95 @@ class AlertRulesTest {
               assertThat(r.getLabels()).containsEntry("team", "ml-platform");
               assertThat(r.getLabels().get("severity")).isNotEqualTo("none");
             });
+  }
+
+  @Test
+  void ruleOverridesChangeTheForAndSeverityOfTheNamedAlertsOnly() {
+    var overridden =
+        vllm(
+            "llama-8b",
+            """
+            model: {name: m}
+            monitoring:
+              alerts:
+                labels: {severity: none}
+                rules:
+                  VllmKvCacheSaturated: {for: 1m, severity: critical}
+                  VllmTargetDown: {for: 59m30s}
+                  VllmHighErrorRate: {severity: warning}
+            """);
+    Map<String, Rule> changed = byName(rules(overridden));
+    Map<String, Rule> defaults = byName(rules(DEFAULTS));
+
+    assertThat(changed.get("VllmKvCacheSaturated").getFor()).isEqualTo("1m");
+    assertThat(changed.get("VllmKvCacheSaturated").getLabels())
+        .containsEntry("severity", "critical");
+    assertThat(changed.get("VllmKvCacheSaturated").getAnnotations().get("description"))
+        .contains(", for 1 minute. New requests")
+        .doesNotContain("10 minutes");
+    assertThat(changed.get("VllmTargetDown").getFor()).isEqualTo("59m30s");
+    assertThat(changed.get("VllmTargetDown").getLabels()).containsEntry("severity", "critical");
+    assertThat(changed.get("VllmTargetDown").getAnnotations().get("description"))
+        .contains("for 59 minutes 30 seconds, although it served before");
+    assertThat(changed.get("VllmHighErrorRate").getFor()).isEqualTo("5m");
+    assertThat(changed.get("VllmHighErrorRate").getLabels()).containsEntry("severity", "warning");
+    // Everything else is the same rule as without overrides.
+    for (String alert : ALERT_NAMES) {
+      Rule rule = changed.get(alert);
+      Rule plain = defaults.get(alert);
+      assertThat(rule.getExpr()).as(alert).isEqualTo(plain.getExpr());
+      assertThat(rule.getAnnotations().get("summary"))
+          .as(alert)
+          .isEqualTo(plain.getAnnotations().get("summary"));
+      if (!Set.of("VllmKvCacheSaturated", "VllmTargetDown", "VllmHighErrorRate").contains(alert)) {
+        assertThat(rule.getFor()).as(alert).isEqualTo(plain.getFor());
+        assertThat(rule.getLabels().get("severity"))
+            .as(alert)
+            .isEqualTo(plain.getLabels().get("severity"));
+        assertThat(rule.getAnnotations()).as(alert).isEqualTo(plain.getAnnotations());
+      }
+    }
+  }
+
+  @Test
+  void everyDescriptionStatesTheForOfItsAlertInWords() {
+    for (Rule rule : rules(DEFAULTS)) {
+      String description = rule.getAnnotations().get("description");
+      if (description.contains(" for ") && description.contains("minutes")) {
+        assertThat(description)
+            .as(rule.getAlert())
+            .contains("for " + AlertRuleOverrides.inWords(rule.getFor()));
+      }
+    }
+    assertThat(AlertRuleOverrides.inWords("10m")).isEqualTo("10 minutes");
+    assertThat(AlertRuleOverrides.inWords("1m")).isEqualTo("1 minute");
+    assertThat(AlertRuleOverrides.inWords("1h30m")).isEqualTo("1 hour 30 minutes");
+    assertThat(AlertRuleOverrides.inWords("90s")).isEqualTo("90 seconds");
+    assertThatThrownBy(() -> AlertRuleOverrides.inWords("1.5h"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theKeysTheCrdAcceptsAreTheAlertsOfTheTemplate() {
+    assertThat(io.vllmoperator.api.v1alpha1.spec.AlertsSpec.ALERT_NAMES)
+        .containsExactlyElementsOf(ALERT_NAMES);
+    assertThat(io.vllmoperator.api.v1alpha1.spec.AlertsSpec.ALERT_NAMES_CEL)
+        .isEqualTo(
+            ALERT_NAMES.stream()
+                .map(a -> "'" + a + "'")
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]")));
+  }
+
+  @Test
+  void anOverrideOfAnAlertThatDoesNotExistIsNotIgnored() {
+    var handBuilt = vllm("llama-8b", "model: {name: m}");
+    var override = new io.vllmoperator.api.v1alpha1.spec.AlertRuleOverride();
+    override.setFor("5m");
+    handBuilt.getSpec().getMonitoring().getAlerts().setRules(Map.of("VllmTargetDwn", override));
+
+    assertThatThrownBy(() -> AlertRules.ruleFile(handBuilt))
+        .hasMessageContaining("spec.monitoring.alerts.rules")
+        .hasMessageContaining("VllmTargetDwn");
   }
 
   @Test

@@ -166,12 +166,15 @@ class CrdValidationTest {
                 runbookBaseUrl: https://runbooks.example.com/vllm
                 labels: {team: ml}
                 thresholds: {ttftP95Seconds: 1, interTokenP95Seconds: 0.1, e2eP95Seconds: 10, kvCacheUsage: 1, queueDepth: 5, errorRatio: 0.01}
+                rules: {VllmTargetDown: {for: 1m, severity: warning}, VllmGpuHighTemperature: {for: 1h}, VllmRolledBack: {severity: critical}}
               dashboards: {enabled: true, folder: LLM}
               logs: {enabled: false}
             """);
 
     assertThat(vllm.getSpec().getEngine().getExtraArgs()).hasSize(3);
     assertThat(vllm.getSpec().getScheduling().getAffinity().getNodeAffinity()).isNotNull();
+    assertThat(vllm.getSpec().getMonitoring().getAlerts().getRules().get("VllmTargetDown").getFor())
+        .isEqualTo("1m");
   }
 
   @Test

@@ -6,11 +6,33 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 import java.util.Map;
 
 /** The PrometheusRule with this deployment's alerts. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AlertsSpec {
+  /** The alerts of alerts/vllm-alerts.yaml, the keys spec.monitoring.alerts.rules accepts. */
+  public static final List<String> ALERT_NAMES =
+      List.of(
+          "VllmTargetDown",
+          "VllmMetricsMissing",
+          "VllmHighTimeToFirstToken",
+          "VllmHighInterTokenLatency",
+          "VllmHighEndToEndLatency",
+          "VllmKvCacheSaturated",
+          "VllmRequestQueueBacklog",
+          "VllmHighErrorRate",
+          "VllmFrequentPreemptions",
+          "VllmRolloutStuck",
+          "VllmRolledBack",
+          "VllmGpuXidErrors",
+          "VllmGpuHighTemperature");
+
+  /** {@link #ALERT_NAMES} as a CEL list (an annotation needs a constant). */
+  public static final String ALERT_NAMES_CEL =
+      "['VllmTargetDown', 'VllmMetricsMissing', 'VllmHighTimeToFirstToken', 'VllmHighInterTokenLatency', 'VllmHighEndToEndLatency', 'VllmKvCacheSaturated', 'VllmRequestQueueBacklog', 'VllmHighErrorRate', 'VllmFrequentPreemptions', 'VllmRolloutStuck', 'VllmRolledBack', 'VllmGpuXidErrors', 'VllmGpuHighTemperature']";
+
   @Default("true")
   @JsonPropertyDescription("Create a PrometheusRule (needs the prometheus-operator CRDs).")
   private Boolean enabled;
@@ -34,6 +56,15 @@ public class AlertsSpec {
   @JsonPropertyDescription("Alert thresholds.")
   private AlertThresholds thresholds;
 
+  @Size(max = 13)
+  @ValidationRule(
+      value = "self.all(k, k in " + ALERT_NAMES_CEL + ")",
+      message =
+          "spec.monitoring.alerts.rules: each key must be the name of one of the 13 alerts: VllmTargetDown, VllmMetricsMissing, VllmHighTimeToFirstToken, VllmHighInterTokenLatency, VllmHighEndToEndLatency, VllmKvCacheSaturated, VllmRequestQueueBacklog, VllmHighErrorRate, VllmFrequentPreemptions, VllmRolloutStuck, VllmRolledBack, VllmGpuXidErrors, VllmGpuHighTemperature")
+  @JsonPropertyDescription(
+      "Per-alert changes, keyed by the alert's name (e.g. VllmKvCacheSaturated): its for and its severity, like kube-prometheus-stack's customRules. Alerts not listed keep theirs.")
+  private Map<String, AlertRuleOverride> rules;
+
   public Boolean getEnabled() {
     return enabled;
   }
@@ -56,6 +87,14 @@ public class AlertsSpec {
 
   public void setLabels(Map<String, String> labels) {
     this.labels = labels;
+  }
+
+  public Map<String, AlertRuleOverride> getRules() {
+    return rules;
+  }
+
+  public void setRules(Map<String, AlertRuleOverride> rules) {
+    this.rules = rules;
   }
 
   public AlertThresholds getThresholds() {
