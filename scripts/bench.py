@@ -40,7 +40,10 @@ CACHE = os.path.expanduser("~/.cache/vllm-operator")
 OPERATOR_USER = "vllm-bench-operator"  # the operator's own identity: audit events are counted by it
 FIELD_MANAGER = "vllm-bench"
 WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
-DEFAULT_OPERATOR_CMD = "java -jar {repo}/operator/target/vllm-operator.jar run --http-port {port}"
+# As the image runs it (operator/Dockerfile: java @jvm.options -jar ...), in the chart's default
+# memory limit: -XX:MaxRAM=512m makes the JVM size its heap as in a 512Mi container.
+DEFAULT_OPERATOR_CMD = ("java -XX:MaxRAM=512m @{repo}/operator/jvm.options"
+                        " -jar {repo}/operator/target/vllm-operator.jar run --http-port {port}")
 DEFAULT_TEMPLATE = os.path.join(REPO, "scripts/bench-templates/vllmdeployment.yaml")
 
 
@@ -554,6 +557,16 @@ def java_pid(root):
     return None
 
 
+def parse_heap_info(text):
+    """Committed and used heap from jcmd GC.heap_info: G1 prints one 'garbage-first heap' line,
+    the Serial and Parallel collectors one line per generation (young, then old), summed here."""
+    spaces = re.findall(r"(?:heap|generation|Gen)\s+total (\d+)K, used (\d+)K", text)
+    if not spaces:
+        return {}
+    return {"heap_committed_bytes": sum(int(t) for t, _ in spaces) * 1024,
+            "heap_after_gc_bytes": sum(int(u) for _, u in spaces) * 1024}
+
+
 def jvm_heap_after_gc(pid):
     """jcmd GC.run, then GC.heap_info's 'used' of the heap, and the max heap from VM.flags."""
     out = {}
@@ -561,10 +574,7 @@ def jvm_heap_after_gc(pid):
         subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60, check=True)
         info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True,
                               timeout=60, check=True).stdout
-        m = re.search(r"total (\d+)K, used (\d+)K", info)
-        if m:
-            out["heap_committed_bytes"] = int(m.group(1)) * 1024
-            out["heap_after_gc_bytes"] = int(m.group(2)) * 1024
+        out.update(parse_heap_info(info))
         flags = subprocess.run(["jcmd", str(pid), "VM.flags"], capture_output=True, text=True,
                                timeout=60, check=True).stdout
         m = re.search(r"-XX:MaxHeapSize=(\d+)", flags)

@@ -26,6 +26,29 @@ def audit(audit_id, stage, verb, resource, time, user="vllm-bench-operator", cod
     return json.dumps(ev)
 
 
+class HeapInfoTest(unittest.TestCase):
+    def test_g1(self):
+        text = (" garbage-first heap   total 262144K, used 39936K [0x00000006, 0x00000008)\n"
+                "  region size 2048K, 3 young (6144K), 0 survivors (0K)\n"
+                " Metaspace       used 61234K, committed 61952K, reserved 1114112K\n")
+        self.assertEqual(bench.parse_heap_info(text),
+                         {"heap_committed_bytes": 262144 * 1024, "heap_after_gc_bytes": 39936 * 1024})
+
+    def test_serial_sums_the_generations(self):
+        text = (" def new generation   total 9792K, used 512K [0x00000000e8000000, 0x00000000e8aa0000)\n"
+                "  eden space 8704K,   5% used [0x00000000e8000000, 0x00000000e8880000)\n"
+                "  from space 1088K,   0% used [0x00000000e8880000, 0x00000000e8990000)\n"
+                " tenured generation   total 21428K, used 18000K [0x00000000f0000000, 0x00000000f14ed000)\n"
+                "   the space 21428K,  84% used [0x00000000f0000000, 0x00000000f14ed000)\n"
+                " Metaspace       used 61234K, committed 61952K, reserved 1114112K\n")
+        self.assertEqual(bench.parse_heap_info(text),
+                         {"heap_committed_bytes": (9792 + 21428) * 1024,
+                          "heap_after_gc_bytes": (512 + 18000) * 1024})
+
+    def test_unknown_output(self):
+        self.assertEqual(bench.parse_heap_info("no heap here"), {})
+
+
 class PercentileTest(unittest.TestCase):
     def test_nearest_rank(self):
         values = list(range(1, 101))  # 1..100

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
@@ -26,10 +25,18 @@ import java.time.Duration;
  *       deleted object whose owner nothing else touches) is repaired without a restart.
  * </ul>
  */
-public record OperatorConfig(Duration resyncInterval, Duration firstRetry, Duration maxRetry) {
+public record OperatorConfig(
+    Duration resyncInterval, Duration firstRetry, Duration maxRetry, int reconcileThreads) {
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
   public static final Duration DEFAULT_FIRST_RETRY = Duration.ofSeconds(2);
   public static final Duration DEFAULT_MAX_RETRY = Duration.ofMinutes(5);
+
+  /**
+   * VllmDeployments reconciled at once, JOSDK's default. A reconcile mostly waits on the API server
+   * (a handful of server-side applies, one Service create of several seconds under load), so fewer
+   * threads converge a large fleet more slowly (measured in docs/benchmarks.md).
+   */
+  public static final int DEFAULT_RECONCILE_THREADS = 50;
 
   /** JOSDK's own default for its client (ConfigurationService.DEFAULT_MAX_CONCURRENT_REQUEST). */
   private static final int MAX_CONCURRENT_REQUESTS = 512;
@@ -38,10 +45,15 @@ public record OperatorConfig(Duration resyncInterval, Duration firstRetry, Durat
     if (resyncInterval.isNegative() || resyncInterval.isZero()) {
       throw new IllegalArgumentException("the resync interval must be positive: " + resyncInterval);
     }
+    if (reconcileThreads < 1) {
+      throw new IllegalArgumentException(
+          "the reconcile threads must be at least 1: " + reconcileThreads);
+    }
   }
 
   public static OperatorConfig defaults() {
-    return new OperatorConfig(DEFAULT_RESYNC, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY);
+    return new OperatorConfig(
+        DEFAULT_RESYNC, DEFAULT_FIRST_RETRY, DEFAULT_MAX_RETRY, DEFAULT_RECONCILE_THREADS);
   }
 
   /** The operator's client, from kubeconfig or the in-cluster service account. */
@@ -79,10 +91,10 @@ public record OperatorConfig(Duration resyncInterval, Duration firstRetry, Durat
   public void configure(ConfigurationServiceOverrider operator, KubernetesClient client) {
     operator
         .withKubernetesClient(client)
+        .withConcurrentReconciliationThreads(reconcileThreads)
         // The workflow's dependents run on this pool: with the reconcile's MDC (namespace, name).
-        .withWorkflowExecutorService(
-            new MdcPropagatingThreadPool(
-                ConfigurationService.DEFAULT_WORKFLOW_EXECUTOR_THREAD_NUMBER, "workflow"))
+        // As many threads as reconciles, as JOSDK's defaults have it (50 and 50).
+        .withWorkflowExecutorService(new MdcPropagatingThreadPool(reconcileThreads, "workflow"))
         // An informer that cannot list yet (RBAC, API server away) retries instead of exiting.
         .withStopOnInformerErrorDuringStartup(false);
   }

@@ -24,6 +24,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import io.vllmoperator.api.v1alpha1.status.Phase;
 import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
 import io.vllmoperator.config.UnreadableResource;
 import io.vllmoperator.dependent.AlertmanagerConfigDependentResource;
@@ -67,6 +68,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +132,9 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
 
   private static final Logger LOG = LoggerFactory.getLogger(VllmDeploymentReconciler.class);
 
+  /** The threshold of the VllmOperatorSlowReconciles alert (p95). */
+  static final Duration SLOW_RECONCILE = Duration.ofSeconds(5);
+
   private final Clock clock;
   private final PreviousLogCache previousLogs;
   private final ClaimEvents claimEvents;
@@ -157,6 +162,24 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
 
   @Override
   public UpdateControl<VllmDeployment> reconcile(
+      VllmDeployment vllm, Context<VllmDeployment> context) {
+    long started = System.nanoTime();
+    try {
+      return reconcileNow(vllm, context);
+    } finally {
+      // The reconcile timer has no per-deployment labels: the log says which one was slow.
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      if (took.compareTo(SLOW_RECONCILE) > 0) {
+        LOG.warn(
+            "{}/{}: reconcile took {} ms",
+            vllm.getMetadata().getNamespace(),
+            vllm.getMetadata().getName(),
+            took.toMillis());
+      }
+    }
+  }
+
+  private UpdateControl<VllmDeployment> reconcileNow(
       VllmDeployment vllm, Context<VllmDeployment> context) {
     var now = clock.instant();
     Optional<String> unreadable = UnreadableResource.problem(vllm);
@@ -202,7 +225,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
       if (!Objects.equals(applied, status.getObservedGeneration())) {
         LOG.info("{}: applied generation {}", id, status.getObservedGeneration());
       }
-      var events = StatusEvents.between(vllm.getStatus(), status);
+      var events = StatusEvents.between(vllm.getStatus(), status, announcedPhases(decision));
       // Patch and cache, so the next reconcile compares against this status, not a stale one.
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
           vllm, withStatus(vllm, status), context);
@@ -280,6 +303,13 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
                   rolloutEvents.record(
                       vllm.getMetadata().getNamespace(), vllm.getMetadata().getName(), kind));
     }
+  }
+
+  /** Phases whose change this reconcile's rollout markers announce (when they are recorded). */
+  private static Set<Phase> announcedPhases(RolloutDecision decision) {
+    return decision.events().stream()
+        .flatMap(e -> e.marker().announces().stream())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   private static Optional<RolloutEventCounter.Kind> counted(RolloutDecision.Marker marker) {

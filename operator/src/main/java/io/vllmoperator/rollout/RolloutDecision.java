@@ -1,10 +1,12 @@
 package io.vllmoperator.rollout;
 
+import io.vllmoperator.api.v1alpha1.status.Phase;
 import io.vllmoperator.api.v1alpha1.status.RolloutStatus;
 import io.vllmoperator.rollout.RolloutSettings.Strategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What to apply and what to report, decided before anything is applied.
@@ -35,20 +37,31 @@ public record RolloutDecision(
 
   /** A rollout event worth an Event, a log line and a metric. */
   public enum Marker {
-    ROLLOUT_STARTED("RolloutStarted", false),
-    ROLLOUT_SUCCEEDED("RolloutSucceeded", false),
-    ROLLOUT_FAILED("RolloutFailed", true),
-    ROLLING_BACK("RollingBack", true),
-    ROLLED_BACK("RolledBack", false),
-    WAITING_FOR_GPUS("WaitingForGpus", true),
-    REPLACING_ONE_AT_A_TIME("ReplacingOneAtATime", false);
+    // A new VllmDeployment's first status is Pending (no pod yet): RolloutStarted says it.
+    ROLLOUT_STARTED("RolloutStarted", false, Set.of(Phase.PENDING, Phase.PROGRESSING)),
+    ROLLOUT_SUCCEEDED("RolloutSucceeded", false, Set.of(Phase.READY)),
+    ROLLOUT_FAILED("RolloutFailed", true, Set.of()),
+    ROLLING_BACK("RollingBack", true, Set.of(Phase.ROLLING_BACK)),
+    ROLLED_BACK("RolledBack", false, Set.of(Phase.ROLLED_BACK)),
+    WAITING_FOR_GPUS("WaitingForGpus", true, Set.of()),
+    REPLACING_ONE_AT_A_TIME("ReplacingOneAtATime", false, Set.of());
 
     private final String reason;
     private final boolean warning;
+    private final Set<Phase> announces;
 
-    Marker(String reason, boolean warning) {
+    Marker(String reason, boolean warning, Set<Phase> announces) {
       this.reason = reason;
       this.warning = warning;
+      this.announces = announces;
+    }
+
+    /**
+     * The phases this marker's Event already announces: a phase Event to one of them in the same
+     * reconcile would say the same thing twice (one write less per rollout step).
+     */
+    public Set<Phase> announces() {
+      return announces;
     }
 
     public String reason() {

@@ -2,11 +2,16 @@ package io.vllmoperator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.vllmoperator.api.v1alpha1.VllmDeploymentStatus;
+import io.vllmoperator.api.v1alpha1.status.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
-/** The Kubernetes Events a status change deserves: one per phase change or condition flip. */
+/**
+ * The Kubernetes Events a status change deserves: one per phase change (unless a rollout marker
+ * announces it) or new trouble.
+ */
 public final class StatusEvents {
   /** An Event to record: Normal or Warning, a CamelCase reason, a sentence. */
   public record StatusEvent(String type, String reason, String message) {}
@@ -14,9 +19,18 @@ public final class StatusEvents {
   private StatusEvents() {}
 
   public static List<StatusEvent> between(VllmDeploymentStatus before, VllmDeploymentStatus after) {
+    return between(before, after, Set.of());
+  }
+
+  /**
+   * @param announced phases whose change a rollout marker Event of the same reconcile already
+   *     announces (RolloutStarted: Progressing, RolloutSucceeded: Ready, ...): no phase Event then
+   */
+  public static List<StatusEvent> between(
+      VllmDeploymentStatus before, VllmDeploymentStatus after, Set<Phase> announced) {
     List<StatusEvent> events = new ArrayList<>();
     var oldPhase = before == null ? null : before.getPhase();
-    if (after.getPhase() != oldPhase) {
+    if (after.getPhase() != oldPhase && !announced.contains(after.getPhase())) {
       boolean bad =
           switch (after.getPhase()) {
             case DEGRADED, FAILED, ROLLING_BACK -> true;

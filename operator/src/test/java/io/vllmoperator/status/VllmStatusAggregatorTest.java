@@ -187,6 +187,45 @@ class VllmStatusAggregatorTest {
   }
 
   @Test
+  void aPhaseChangeThatARolloutMarkerAnnouncesGetsNoEventOfItsOwn() {
+    var progressing = aggregate(T0, deployment(2, 0, 2, "ReplicaSetUpdated"));
+    vllm.setStatus(progressing);
+    var degraded =
+        aggregate(
+            T0.plus(java.time.Duration.ofMinutes(46)), deployment(2, 1, 2, "ReplicaSetUpdated"));
+
+    // RolloutStarted says the rollout (phase Progressing) began: one Event, not two.
+    assertThat(
+            StatusEvents.between(
+                null,
+                progressing,
+                io.vllmoperator.rollout.RolloutDecision.Marker.ROLLOUT_STARTED.announces()))
+        .isEmpty();
+    // Another phase still gets its Event, and new trouble too.
+    assertThat(
+            StatusEvents.between(
+                progressing,
+                degraded,
+                java.util.Set.of(io.vllmoperator.api.v1alpha1.status.Phase.PROGRESSING)))
+        .extracting(StatusEvents.StatusEvent::reason)
+        .containsExactly("PhaseFailed", "ProgressDeadlineExceeded");
+    assertThat(io.vllmoperator.rollout.RolloutDecision.Marker.ROLLOUT_FAILED.announces()).isEmpty();
+    // The first status of a new VllmDeployment is Pending: RolloutStarted announces it too.
+    var pending = new io.vllmoperator.api.v1alpha1.VllmDeploymentStatus();
+    pending.setPhase(io.vllmoperator.api.v1alpha1.status.Phase.PENDING);
+    pending.setConditions(progressing.getConditions());
+    assertThat(
+            StatusEvents.between(
+                null,
+                pending,
+                io.vllmoperator.rollout.RolloutDecision.Marker.ROLLOUT_STARTED.announces()))
+        .isEmpty();
+    assertThat(StatusEvents.between(null, pending, java.util.Set.of()))
+        .extracting(StatusEvents.StatusEvent::reason)
+        .containsExactly("PhasePending");
+  }
+
+  @Test
   void anUnschedulablePodExplainsAStuckRollout() {
     var pod =
         new io.fabric8.kubernetes.api.model.PodBuilder()
