@@ -37,8 +37,9 @@ public record RolloutDecision(
 
   /** A rollout event worth an Event, a log line and a metric. */
   public enum Marker {
-    // A new VllmDeployment's first status is Pending (no pod yet): RolloutStarted says it.
-    ROLLOUT_STARTED("RolloutStarted", false, Set.of(Phase.PENDING, Phase.PROGRESSING)),
+    // Not Pending: the "(none) -> Pending" Event of a new VllmDeployment starts its chain of
+    // phase Events, by which a reconcile that read a stale status shows (MonitoringCrdIT).
+    ROLLOUT_STARTED("RolloutStarted", false, Set.of(Phase.PROGRESSING)),
     ROLLOUT_SUCCEEDED("RolloutSucceeded", false, Set.of(Phase.READY)),
     ROLLOUT_FAILED("RolloutFailed", true, Set.of()),
     ROLLING_BACK("RollingBack", true, Set.of(Phase.ROLLING_BACK)),
