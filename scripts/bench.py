@@ -237,6 +237,7 @@ def table_rows(result):
         ("first Deployment created", fmt(c.get("first_deployment_s"), " s")),
         ("all Deployments created", fmt(c.get("all_deployments_s"), " s")),
         ("all pods Ready", fmt(c.get("all_pods_ready_s"), " s")),
+        ("all Deployments ready (controller-manager)", fmt(c.get("all_deployments_ready_s"), " s")),
         ("all CRs Ready", fmt(c.get("all_crs_ready_s"), " s")),
         ("per CR, apply to Deployment, p50 / p99",
          f"{fmt((c.get('deployment_latency') or {}).get('p50'), '', 2)} / "
@@ -244,6 +245,9 @@ def table_rows(result):
         ("per CR, apply to CR Ready, p50 / p99",
          f"{fmt((c.get('ready_latency') or {}).get('p50'), '', 2)} / "
          f"{fmt((c.get('ready_latency') or {}).get('p99'), ' s', 2)}"),
+        ("per CR, its Deployment ready to CR Ready, p50 / p99",
+         f"{fmt((c.get('ready_after_deployment_ready') or {}).get('p50'), '', 2)} / "
+         f"{fmt((c.get('ready_after_deployment_ready') or {}).get('p99'), ' s', 2)}"),
         ("API requests at creation, per CR (writes per CR)",
          f"{fmt(per(c.get('requests', {}).get('total'), n))} ({fmt(per(c.get('requests', {}).get('writes'), n))})"),
         ("operator CPU, apply to converged", fmt(c.get("cpu_seconds"), " s")),
@@ -936,6 +940,11 @@ class ScaleRun:
         with obs.lock:
             dep_lat = [obs.deploy_seen[k] - applied[k][0] if k in obs.deploy_seen else None for k in keys]
             ready_lat = [obs.cr_ready[k] - applied[k][0] if k in obs.cr_ready else None for k in keys]
+            # The operator's own lag: its CR Ready after the controller-manager reported the
+            # Deployment's replicas ready (what the operator waits for), per CR.
+            lag = [obs.cr_ready[k] - obs.rollout_done[k]
+                   if k in obs.cr_ready and k in obs.rollout_done else None for k in keys]
+            deploys_ready = sorted(obs.rollout_done.values())
             deploys = sorted(obs.deploy_seen.values())
             readies = sorted(obs.cr_ready.values())
         reqs = self.audit.requests()
@@ -945,9 +954,11 @@ class ScaleRun:
             "first_deployment_s": rnd(deploys[0] - t0) if deploys else None,
             "all_deployments_s": rnd(deploys[-1] - t0) if len(deploys) >= n else None,
             "all_pods_ready_s": rnd(pods_ready_at - t0),
+            "all_deployments_ready_s": rnd(deploys_ready[-1] - t0) if len(deploys_ready) >= n else None,
             "all_crs_ready_s": rnd(readies[-1] - t0) if len(readies) >= n else None,
             "deployment_latency": summary(dep_lat),
             "ready_latency": summary(ready_lat),
+            "ready_after_deployment_ready": summary(lag),
             "cpu_seconds": rnd(cpu_conv),
             "process": proc,
             "window_s": rnd(t_end - t0),

@@ -17,6 +17,8 @@ import java.time.Duration;
  * same configuration:
  *
  * <ul>
+ *   <li>a client that offers the API server ChaCha20-Poly1305 first ({@link
+ *       CipherSuitePreference});
  *   <li>a client whose serialization survives a VllmDeployment the Java types cannot hold ({@link
  *       UnreadableResource});
  *   <li>retries that never give up (missing CRDs, an API server that is down and conflicts all
@@ -84,6 +86,7 @@ public record OperatorConfig(
     return new KubernetesClientBuilder()
         .withConfig(
             new ConfigBuilder(config).withMaxConcurrentRequests(MAX_CONCURRENT_REQUESTS).build())
+        .withHttpClientFactory(new OperatorHttpClientFactory(config.getTlsVersions()))
         .withKubernetesSerialization(LenientDeserializer.serialization());
   }
 
