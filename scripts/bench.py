@@ -252,6 +252,9 @@ def table_rows(result):
          f"{fmt(per(c.get('requests', {}).get('total'), n))} ({fmt(per(c.get('requests', {}).get('writes'), n))})"),
         ("operator CPU, apply to converged", fmt(c.get("cpu_seconds"), " s")),
         ("operator CPU since its start, at convergence", fmt(proc.get("cpu_seconds"), " s")),
+        ("kube-apiserver / etcd CPU, apply to converged",
+         f"{fmt((c.get('control_plane_cpu_seconds') or {}).get('kube-apiserver'), ' s')} / "
+         f"{fmt((c.get('control_plane_cpu_seconds') or {}).get('etcd'), ' s')}"),
         ("operator RSS at convergence", fmt(mib(proc.get("rss_bytes")), " MiB", 0)),
         ("heap used after a GC (max heap)", heap_cell(proc)),
         ("threads", fmt(proc.get("threads"))),
@@ -551,6 +554,23 @@ def proc_sample(root):
     return {"cpu_seconds": round(cpu, 2), "rss_bytes": rss, "threads": threads}
 
 
+def control_plane_cpu(cluster_dir):
+    """CPU seconds of the cluster's kube-apiserver and etcd (their pid files), by name."""
+    cpu = {}
+    for name in ("kube-apiserver", "etcd"):
+        try:
+            with open(os.path.join(cluster_dir, "run", f"{name}.pid")) as f:
+                cpu[name] = proc_sample(int(f.read().strip()))["cpu_seconds"]
+        except (OSError, ValueError):
+            cpu[name] = None
+    return cpu
+
+
+def cpu_delta(before, after):
+    return {k: rnd(after[k] - before[k]) if before.get(k) is not None and after.get(k) is not None else None
+            for k in after}
+
+
 def java_pid(root):
     for pid in proc_tree(root):
         try:
@@ -804,6 +824,7 @@ class ScaleRun:
     def run(self):
         a = self.a
         state = os.path.join(self.workdir, "cluster")
+        self.cluster_dir = state
         self.cluster = Cluster(state, a.service_cidr)
         t_cluster = time.time()
         self.cluster.up()
@@ -918,6 +939,7 @@ class ScaleRun:
         a, n, obs = self.a, self.n, self.obs
         log(f"N={n}: applying {n} {self.kind}s")
         cpu0 = proc_sample(self.op.proc.pid)["cpu_seconds"]
+        cp0 = control_plane_cpu(self.cluster_dir)
         t0 = time.time()
         applied = self.apply(a.image_tag)
         t_applied = time.time()
@@ -929,6 +951,7 @@ class ScaleRun:
         t_conv = time.time()
         proc = proc_sample(self.op.proc.pid)
         cpu_conv = proc["cpu_seconds"] - cpu0
+        control_plane = cpu_delta(cp0, control_plane_cpu(self.cluster_dir))
         jpid = java_pid(self.op.proc.pid)
         if jpid:
             proc.update(jvm_heap_after_gc(jpid))
@@ -960,6 +983,7 @@ class ScaleRun:
             "ready_latency": summary(ready_lat),
             "ready_after_deployment_ready": summary(lag),
             "cpu_seconds": rnd(cpu_conv),
+            "control_plane_cpu_seconds": control_plane,
             "process": proc,
             "window_s": rnd(t_end - t0),
             "requests": count_requests(reqs, OPERATOR_USER, t0, t_end),

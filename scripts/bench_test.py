@@ -67,6 +67,16 @@ class PercentileTest(unittest.TestCase):
         self.assertEqual((s["count"], s["reached"], s["p50"], s["max"]), (3, 2, 1.0, 3.0))
 
 
+class ControlPlaneCpuTest(unittest.TestCase):
+    def test_delta_per_process_and_none_where_unknown(self):
+        self.assertEqual(bench.cpu_delta({"kube-apiserver": 10.0, "etcd": None},
+                                         {"kube-apiserver": 25.5, "etcd": 3.0}),
+                         {"kube-apiserver": 15.5, "etcd": None})
+
+    def test_missing_cluster_dir_gives_none(self):
+        self.assertEqual(bench.control_plane_cpu("/nonexistent"), {"kube-apiserver": None, "etcd": None})
+
+
 class AuditTest(unittest.TestCase):
     def test_one_entry_per_request_with_the_final_code(self):
         lines = [
