@@ -5,7 +5,6 @@ import io.fabric8.openshift.api.model.monitoring.v1alpha1.AlertmanagerConfigBuil
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
@@ -20,7 +19,7 @@ import io.vllmoperator.monitoring.AlertRouting;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class AlertmanagerConfigDependentResource
-    extends CRUDKubernetesDependentResource<AlertmanagerConfig, VllmDeployment> {
+    extends ActivatedDependentResource<AlertmanagerConfig> {
 
   public AlertmanagerConfigDependentResource() {
     super(AlertmanagerConfig.class);

@@ -5,7 +5,6 @@ import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRuleBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
@@ -16,8 +15,7 @@ import io.vllmoperator.monitoring.AlertRules;
 
 /** This deployment's alerts (alerts/vllm-alerts.yaml with its thresholds and runbook links). */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class PrometheusRuleDependentResource
-    extends CRUDKubernetesDependentResource<PrometheusRule, VllmDeployment> {
+public class PrometheusRuleDependentResource extends ActivatedDependentResource<PrometheusRule> {
 
   public PrometheusRuleDependentResource() {
     super(PrometheusRule.class);

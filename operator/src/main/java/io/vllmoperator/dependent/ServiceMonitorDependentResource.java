@@ -7,7 +7,6 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitorBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
@@ -25,8 +24,7 @@ import java.util.Map;
  * value per deployment.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class ServiceMonitorDependentResource
-    extends CRUDKubernetesDependentResource<ServiceMonitor, VllmDeployment> {
+public class ServiceMonitorDependentResource extends ActivatedDependentResource<ServiceMonitor> {
 
   public static final String METRICS_PATH = "/metrics";
 

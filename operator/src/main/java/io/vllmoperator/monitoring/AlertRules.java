@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -108,7 +109,7 @@ public final class AlertRules {
         if (field.getValue().isTextual()) {
           field.setValue(
               new TextNode(
-                  replace(field.getValue().asText(), escaped(scope, ValueContext.of(at)), at)));
+                  replace(field.getValue().asText(), scope, ValueContext.of(at)::escape, at)));
         } else {
           substitute(field.getValue(), scope, runbook, at);
         }
@@ -120,7 +121,7 @@ public final class AlertRules {
           array.set(
               i,
               new TextNode(
-                  replace(array.get(i).asText(), escaped(values, ValueContext.of(at)), at)));
+                  replace(array.get(i).asText(), values, ValueContext.of(at)::escape, at)));
         } else {
           substitute(array.get(i), values, runbook, at);
         }
@@ -154,16 +155,16 @@ public final class AlertRules {
     }
   }
 
-  private static Map<String, String> escaped(Map<String, String> values, ValueContext context) {
-    if (context == ValueContext.PLAIN) {
-      return values;
-    }
-    Map<String, String> escaped = new HashMap<>();
-    values.forEach((key, value) -> escaped.put(key, context.escape(value)));
-    return escaped;
+  static String replace(String template, Map<String, String> values, String path) {
+    return replace(template, values, UnaryOperator.identity(), path);
   }
 
-  static String replace(String template, Map<String, String> values, String path) {
+  /** Escapes only the values placed: most strings of the template have no placeholder. */
+  private static String replace(
+      String template, Map<String, String> values, UnaryOperator<String> escape, String path) {
+    if (!template.contains("${")) {
+      return template;
+    }
     Matcher matcher = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();
     int last = 0;
@@ -179,7 +180,7 @@ public final class AlertRules {
                 + path);
       }
       requireNoPlaceholder(template.substring(last, matcher.start()), path);
-      out.append(template, last, matcher.start()).append(value);
+      out.append(template, last, matcher.start()).append(escape.apply(value));
       last = matcher.end();
     }
     requireNoPlaceholder(template.substring(last), path);
