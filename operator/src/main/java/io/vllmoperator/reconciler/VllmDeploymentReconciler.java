@@ -3,6 +3,7 @@ package io.vllmoperator.reconciler;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -39,6 +40,7 @@ import io.vllmoperator.dependent.ServiceDependentResource;
 import io.vllmoperator.dependent.ServiceMonitorDependentResource;
 import io.vllmoperator.desired.Labels;
 import io.vllmoperator.desired.MonitoringSettings;
+import io.vllmoperator.desired.VllmPodTemplate;
 import io.vllmoperator.monitoring.RolloutEventCounter;
 import io.vllmoperator.rollout.DeploymentObservation;
 import io.vllmoperator.rollout.PodObservation;
@@ -193,9 +195,11 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
         RevisionHistory.of(context.getSecondaryResources(ControllerRevision.class));
     List<PodObservation> observedPods =
         PodObservation.of(List.copyOf(pods), vllm.getSpec().getGpu().getResource(), logs);
+    // Built once: building the template hashes it, and the settings and the plan both need it.
+    PodTemplateSpec target = VllmPodTemplate.of(vllm);
     RolloutDecision decision =
         RolloutStateMachine.decide(
-            RolloutSettings.of(vllm, imagePullGrace),
+            RolloutSettings.of(vllm, target, imagePullGrace),
             vllm.getStatus() == null ? null : vllm.getStatus().getRollout(),
             new RolloutObservation(
                 DeploymentObservation.of(deployment),
@@ -203,7 +207,7 @@ public class VllmDeploymentReconciler implements Reconciler<VllmDeployment> {
                 history.revisions(),
                 history.newest(),
                 now));
-    RolloutPlan.of(vllm, decision, history).putInto(context);
+    RolloutPlan.of(vllm, target, decision, history).putInto(context);
     boolean failureRecordedFirst = rememberFailureFirst(vllm, decision, context, now);
 
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();

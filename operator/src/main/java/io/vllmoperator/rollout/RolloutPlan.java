@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
-import io.vllmoperator.desired.VllmPodTemplate;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,9 +16,15 @@ public record RolloutPlan(
     RolloutDecision decision, PodTemplateSpec servedTemplate, List<ControllerRevision> revisions) {
   private static final String KEY = "rollout-plan";
 
+  /**
+   * @param target the pod template the spec gives ({@code VllmPodTemplate.of}), as the decision's
+   *     settings had it
+   */
   public static RolloutPlan of(
-      VllmDeployment vllm, RolloutDecision decision, RevisionHistory history) {
-    PodTemplateSpec target = VllmPodTemplate.of(vllm);
+      VllmDeployment vllm,
+      PodTemplateSpec target,
+      RolloutDecision decision,
+      RevisionHistory history) {
     String targetRevision = decision.rollout().getTargetRevision();
     PodTemplateSpec served =
         decision.servedRevision().equals(targetRevision)

@@ -1,5 +1,6 @@
 package io.vllmoperator.rollout;
 
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.vllmoperator.api.v1alpha1.VllmDeployment;
 import io.vllmoperator.api.v1alpha1.spec.InsufficientGpuPolicy;
 import io.vllmoperator.api.v1alpha1.spec.RolloutSpec;
@@ -44,6 +45,15 @@ public record RolloutSettings(
   }
 
   public static RolloutSettings of(VllmDeployment vllm, Duration imagePullGrace) {
+    return of(vllm, VllmPodTemplate.of(vllm), imagePullGrace);
+  }
+
+  /**
+   * @param target the pod template the spec gives ({@link VllmPodTemplate#of}), built once per
+   *     reconcile: building it hashes it
+   */
+  public static RolloutSettings of(
+      VllmDeployment vllm, PodTemplateSpec target, Duration imagePullGrace) {
     RolloutSpec rollout = vllm.getSpec().getRollout();
     Map<String, String> annotations = vllm.getMetadata().getAnnotations();
     Optional<String> retry =
@@ -53,7 +63,7 @@ public record RolloutSettings(
     boolean pause =
         annotations != null && "true".equalsIgnoreCase(annotations.get(PAUSE_ANNOTATION));
     return new RolloutSettings(
-        targetRevision(vllm),
+        revisionOf(target),
         vllm.getSpec().getReplicas(),
         new Strategy(rollout.getMaxSurge(), rollout.getMaxUnavailable()),
         Duration.ofSeconds(Durations.seconds(rollout.getStartupTimeout())),
@@ -70,10 +80,11 @@ public record RolloutSettings(
 
   /** The revision of the pod template the spec gives. */
   public static String targetRevision(VllmDeployment vllm) {
-    return VllmPodTemplate.of(vllm)
-        .getMetadata()
-        .getAnnotations()
-        .get(VllmPodTemplate.REVISION_ANNOTATION);
+    return revisionOf(VllmPodTemplate.of(vllm));
+  }
+
+  private static String revisionOf(PodTemplateSpec template) {
+    return template.getMetadata().getAnnotations().get(VllmPodTemplate.REVISION_ANNOTATION);
   }
 
   /**
