@@ -18,6 +18,7 @@ import io.vllmoperator.dependent.ServiceMonitorDependentResource;
 import io.vllmoperator.dependent.StartOnceInformerEventSource;
 import io.vllmoperator.reconciler.VllmDeploymentReconciler;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -52,7 +53,7 @@ class StartOnceInformerIT {
               new ConfigMapBuilder()
                   .withNewMetadata()
                   .withName("cached-" + i)
-                  .withLabels(java.util.Map.of("start-once", "yes"))
+                  .withLabels(Map.of("start-once", "yes"))
                   .endMetadata()
                   .build())
           .serverSideApply();
@@ -95,7 +96,7 @@ class StartOnceInformerIT {
 
   /** If this fails, JOSDK no longer re-indexes on start and StartOnceInformerEventSource can go. */
   @Test
-  void jodsksOwnEventSourceMapsTheWholeCacheAgainOnEachStart() throws InterruptedException {
+  void josdksOwnEventSourceMapsTheWholeCacheAgainOnEachStart() throws InterruptedException {
     AtomicInteger mapped = new AtomicInteger();
     var source = new InformerEventSource<>(counting(mapped), context);
     try {
