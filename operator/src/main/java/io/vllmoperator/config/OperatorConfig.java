@@ -94,6 +94,7 @@ public record OperatorConfig(
   public void configure(ConfigurationServiceOverrider operator, KubernetesClient client) {
     operator
         .withKubernetesClient(client)
+        .withResourceCloner(new TokenBufferCloner())
         .withConcurrentReconciliationThreads(reconcileThreads)
         // The workflow's dependents run on this pool: with the reconcile's MDC (namespace, name).
         // As many threads as reconciles, as JOSDK's defaults have it (50 and 50).
