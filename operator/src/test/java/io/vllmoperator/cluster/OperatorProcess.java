@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged operator ({@code java -jar vllm-operator.jar run}) as a separate process against the
- * test cluster, exactly as users run it: its own logging configuration, its own exit code. Every
- * line it prints is kept, so tests can count them.
+ * The packaged operator ({@code java @jvm.options -jar vllm-operator.jar run}) as a separate
+ * process against the test cluster, exactly as users run it: its own logging configuration, its own
+ * exit code. Every line it prints is kept, so tests can count them.
  */
 final class OperatorProcess implements AutoCloseable {
   private final Process process;
@@ -97,6 +97,8 @@ final class OperatorProcess implements AutoCloseable {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    // The JVM options the image runs the jar with.
+    command.add("@" + TestManifests.repoRoot().resolve("operator/jvm.options"));
     command.addAll(List.of("-jar", jar.toString(), "run", "--http-port", String.valueOf(port)));
     command.addAll(List.of(args));
     Path output = outputFile(port);
