@@ -251,6 +251,7 @@ def table_rows(result):
         ("API requests at creation, per CR (writes per CR)",
          f"{fmt(per(c.get('requests', {}).get('total'), n))} ({fmt(per(c.get('requests', {}).get('writes'), n))})"),
         ("operator CPU, apply to converged", fmt(c.get("cpu_seconds"), " s")),
+        ("reconciles per CR, apply to converged", fmt(per(c.get("reconciles"), n))),
         ("operator CPU since its start, at convergence", fmt(proc.get("cpu_seconds"), " s")),
         ("kube-apiserver / etcd CPU, apply to converged",
          f"{fmt((c.get('control_plane_cpu_seconds') or {}).get('kube-apiserver'), ' s')} / "
@@ -940,6 +941,7 @@ class ScaleRun:
         log(f"N={n}: applying {n} {self.kind}s")
         cpu0 = proc_sample(self.op.proc.pid)["cpu_seconds"]
         cp0 = control_plane_cpu(self.cluster_dir)
+        reconciles0 = self.op.reconciles()
         t0 = time.time()
         applied = self.apply(a.image_tag)
         t_applied = time.time()
@@ -951,6 +953,7 @@ class ScaleRun:
         t_conv = time.time()
         proc = proc_sample(self.op.proc.pid)
         cpu_conv = proc["cpu_seconds"] - cpu0
+        reconciles1 = self.op.reconciles()
         control_plane = cpu_delta(cp0, control_plane_cpu(self.cluster_dir))
         jpid = java_pid(self.op.proc.pid)
         if jpid:
@@ -983,6 +986,7 @@ class ScaleRun:
             "ready_latency": summary(ready_lat),
             "ready_after_deployment_ready": summary(lag),
             "cpu_seconds": rnd(cpu_conv),
+            "reconciles": (reconciles1 - (reconciles0 or 0)) if reconciles1 is not None else None,
             "control_plane_cpu_seconds": control_plane,
             "process": proc,
             "window_s": rnd(t_end - t0),
